@@ -1,12 +1,14 @@
 // One jest run, several projects: each suite has the environment it needs.
 const swc = require('./test/jest/swc.cjs')
+const esmOnlyPackages = require('./test/jest/esm-only.cjs')
 
 const node = (name, testMatch, extra = {}) => ({
   displayName: name,
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch,
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, ...esmOnlyPackages.transform },
+  transformIgnorePatterns: esmOnlyPackages.transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'json'],
   ...extra,
 })

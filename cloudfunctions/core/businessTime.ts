@@ -1,0 +1,24 @@
+import dayjs from 'dayjs'
+import timezone from 'dayjs/plugin/timezone'
+import utc from 'dayjs/plugin/utc'
+
+dayjs.extend(utc)
+dayjs.extend(timezone)
+
+/** Business days, bill months and daily limits follow Beijing time whatever the host TZ. */
+export const businessTimeZone = 'Asia/Shanghai'
+
+/** 2025-03-01 for the Shanghai calendar day containing the instant. */
+export function shanghaiDay(at: Date): string {
+  return dayjs(at).tz(businessTimeZone).format('YYYY-MM-DD')
+}
+
+/** 2025-03 for the Shanghai calendar month containing the instant. */
+export function shanghaiMonth(at: Date): string {
+  return dayjs(at).tz(businessTimeZone).format('YYYY-MM')
+}
+
+/** The instant of a Shanghai wall-clock time, e.g. ('2025-03-01 08:30'). */
+export function shanghaiInstant(wallClock: string): Date {
+  return dayjs.tz(wallClock, businessTimeZone).toDate()
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto'
+import { PersonalDataVault } from '../../core/personalDataVault'
+import type { Clock } from '../../ports/clock'
+import type { Secrets } from '../../ports/secrets'
+import type { Sms } from '../../ports/sms'
+import { StoreError, type Store } from '../../ports/store'
+import { requestSchemas, type ActionName, type ApiResult } from '../../../types/api'
+import { errorBody } from '../../../types/errors'
+import { me } from './actions/account'
+import { loginBySms, logout, sendSmsCode } from './actions/auth'
+import { listVehicles } from './actions/vehicles'
+import { ActionError, type ActionContext, type AuthedContext, type Caller } from './context'
+import { resolveIdentity } from './identity'
+import { fieldErrors } from './validation'
+
+export type { Caller, Identity } from './context'
+
+export interface ApiLogEntry {
+  requestId: string
+  action: string
+  outcome: string
+  ms: number
+}
+
+export interface ApiDeps {
+  store: Store
+  sms: Sms
+  clock: Clock
+  secrets: Secrets
+  /** One entry per call; never carries personal data. */
+  log?: (entry: ApiLogEntry) => void
+  /** Unexpected failures, for the operator's log only (never sent to the client). */
+  logError?: (requestId: string, error: unknown) => void
+}
+
+export interface Api {
+  handle(envelope: unknown, caller: Caller): Promise<ApiResult>
+}
+
+export const maxActionLength = 64
+export const maxPayloadBytes = 32 * 1024
+
+type Handler =
+  | { access: 'public'; run: (ctx: ActionContext, input: never) => Promise<unknown> }
+  | { access: 'account'; run: (ctx: AuthedContext, input: never) => Promise<unknown> }
+
+const handlers: { [A in ActionName]: Handler } = {
+  'auth.sendSmsCode': { access: 'public', run: sendSmsCode },
+  'auth.loginBySms': { access: 'public', run: loginBySms },
+  'auth.logout': { access: 'account', run: logout },
+  'account.me': { access: 'account', run: me },
+  'vehicles.list': { access: 'account', run: listVehicles },
+}
+
+function isActionName(action: string): action is ActionName {
+  return Object.prototype.hasOwnProperty.call(handlers, action)
+}
+
+export function createApi(deps: ApiDeps): Api {
+  const vault = new PersonalDataVault(deps.secrets.dataKey, deps.secrets.lookupKey)
+  const log = deps.log ?? (() => undefined)
+  const logError =
+    deps.logError ??
+    ((requestId: string, error: unknown) => console.error(`[api] ${requestId} unexpected failure`, error))
+
+  async function dispatch(
+    envelope: unknown,
+    caller: Caller,
+    requestId: string,
+  ): Promise<{ action: string; data: unknown }> {
+    if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
+      throw new ActionError('INVALID_INPUT', '请求格式不正确', { action: '缺少操作名称' })
+    }
+    const { action, payload } = envelope as { action?: unknown; payload?: unknown }
+    if (typeof action !== 'string' || action.length === 0 || action.length > maxActionLength) {
+      throw new ActionError('INVALID_INPUT', '操作名称不正确', { action: '操作名称不正确' })
+    }
+    let serialized: string | undefined
+    try {
+      serialized = JSON.stringify(payload ?? {})
+    } catch {
+      throw new ActionError('INVALID_INPUT', '请求内容无法解析', { payload: '请求内容无法解析' })
+    }
+    if (Buffer.byteLength(serialized ?? '', 'utf8') > maxPayloadBytes)
+      throw new ActionError('PAYLOAD_TOO_LARGE')
+    if (!isActionName(action)) throw new ActionError('UNKNOWN_ACTION')
+
+    const parsed = requestSchemas[action].safeParse(payload ?? {})
+    if (!parsed.success) {
+      const fields = fieldErrors(parsed.error)
+      throw new ActionError('INVALID_INPUT', Object.values(fields)[0], fields)
+    }
+    const ctx: ActionContext = { ...deps, vault, caller, requestId }
+    const handler = handlers[action]
+    const input = parsed.data as never
+    if (handler.access === 'public') return { action, data: await handler.run(ctx, input) }
+    const identity = await resolveIdentity(ctx)
+    return { action, data: await handler.run({ ...ctx, identity }, input) }
+  }
+
+  return {
+    async handle(envelope, caller) {
+      const started = performance.now()
+      const requestId = randomUUID()
+      let action = 'invalid'
+      if (envelope && typeof envelope === 'object' && 'action' in envelope) {
+        const named = (envelope as { action: unknown }).action
+        // Only known names reach the log: an arbitrary string could carry personal data.
+        action = typeof named === 'string' && isActionName(named) ? named : 'unknown'
+      }
+      let result: ApiResult
+      try {
+        const { data } = await dispatch(envelope, caller, requestId)
+        result = { ok: true, data, requestId } as ApiResult
+      } catch (error) {
+        if (error instanceof ActionError) {
+          result = { ok: false, error: errorBody(error.code, error.userMessage, error.fields), requestId }
+        } else if (error instanceof StoreError && error.code === 'CONFLICT') {
+          result = { ok: false, error: errorBody('CONFLICT'), requestId }
+        } else {
+          logError(requestId, error)
+          result = { ok: false, error: errorBody('INTERNAL'), requestId }
+        }
+      }
+      log({
+        requestId,
+        action,
+        outcome: result.ok ? 'ok' : result.error.code,
+        ms: Math.round(performance.now() - started),
+      })
+      return result
+    },
+  }
+}

@@ -1,0 +1,141 @@
+import { webcrypto } from 'node:crypto'
+import cloud from 'wx-server-sdk'
+import { createCloudbaseStore, type CloudbaseDatabase } from '../../adapters/cloudbase/cloudbaseStore'
+import { systemClock } from '../../ports/clock'
+import type { Secrets } from '../../ports/secrets'
+import type { Sms } from '../../ports/sms'
+import type { ApiResult } from '../../../types/api'
+import { errorBody } from '../../../types/errors'
+import { createApi, type Api, type Caller } from './app'
+import { OutboxSms } from '../../adapters/local/outboxSms'
+
+// jose signs with WebCrypto; CloudBase's Node 16 runtime has it only as crypto.webcrypto.
+const globalCrypto = globalThis as { crypto?: unknown }
+globalCrypto.crypto ??= webcrypto
+
+/** What CloudBase's HTTP access hands the function. */
+interface HttpEvent {
+  httpMethod: string
+  headers: Record<string, string | undefined>
+  body?: string | null
+  isBase64Encoded?: boolean
+  requestContext?: { sourceIp?: string }
+}
+
+interface HttpResponse {
+  statusCode: number
+  headers: Record<string, string>
+  body: string
+  isBase64Encoded: false
+}
+
+export class ConfigurationError extends Error {}
+
+function secretFromEnv(name: string, minBytes: number): Buffer {
+  const value = process.env[name]
+  if (!value) throw new ConfigurationError(`缺少环境变量 ${name}（base64 编码的密钥，至少 ${minBytes} 字节）`)
+  const bytes = Buffer.from(value, 'base64')
+  if (bytes.length < minBytes) throw new ConfigurationError(`环境变量 ${name} 解码后不足 ${minBytes} 字节`)
+  return bytes
+}
+
+export function secretsFromEnv(): Secrets {
+  return {
+    sessionKey: new Uint8Array(secretFromEnv('SESSION_KEY', 32)),
+    dataKey: secretFromEnv('DATA_KEY', 32).subarray(0, 32),
+    lookupKey: secretFromEnv('LOOKUP_KEY', 32),
+  }
+}
+
+/** No SMS provider is wired yet; SMS_PROVIDER=outbox keeps codes in the devOutbox collection (test envs only). */
+const unconfiguredSms: Sms = {
+  async send() {
+    throw new ConfigurationError('短信服务未配置（设置 SMS_PROVIDER）')
+  },
+}
+
+let api: Api | null = null
+
+function getApi(): Api {
+  if (api) return api
+  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
+  const store = createCloudbaseStore(cloud.database() as unknown as CloudbaseDatabase)
+  const secrets = secretsFromEnv()
+  api = createApi({
+    store,
+    sms: process.env.SMS_PROVIDER === 'outbox' ? new OutboxSms(store, systemClock) : unconfiguredSms,
+    clock: systemClock,
+    secrets,
+    log: (entry) => console.log(JSON.stringify({ type: 'api', ...entry })),
+  })
+  return api
+}
+
+export function isHttpEvent(event: unknown): event is HttpEvent {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof (event as HttpEvent).httpMethod === 'string' &&
+    typeof (event as HttpEvent).headers === 'object'
+  )
+}
+
+function header(headers: HttpEvent['headers'], name: string): string | undefined {
+  const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name)
+  return key ? headers[key] : undefined
+}
+
+export function callerFromHttp(event: HttpEvent): Caller {
+  const auth = header(event.headers, 'authorization')
+  const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth.trim()) : null
+  const forwarded = header(event.headers, 'x-forwarded-for')?.split(',')[0]?.trim()
+  const ip = forwarded || header(event.headers, 'x-real-ip') || event.requestContext?.sourceIp || 'unknown'
+  return { platform: 'http', token: match ? match[1] : null, ip }
+}
+
+function httpResponse(result: ApiResult): HttpResponse {
+  return {
+    statusCode: result.ok ? 200 : result.error.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(result),
+    isBase64Encoded: false,
+  }
+}
+
+function failure(code: 'INVALID_INPUT' | 'INTERNAL', message?: string): ApiResult {
+  return { ok: false, error: errorBody(code, message), requestId: 'none' }
+}
+
+async function handleHttp(event: HttpEvent): Promise<HttpResponse> {
+  if (event.httpMethod.toUpperCase() !== 'POST')
+    return httpResponse(failure('INVALID_INPUT', '接口只接受 POST 请求'))
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '')
+  let envelope: unknown
+  try {
+    envelope = JSON.parse(text)
+  } catch {
+    return httpResponse(failure('INVALID_INPUT', '请求内容不是有效的 JSON'))
+  }
+  return httpResponse(await getApi().handle(envelope, callerFromHttp(event)))
+}
+
+/** The CloudBase entry: wx.cloud.callFunction from the WeChat program, or HTTP access from Alipay. */
+export async function main(event: unknown, _context: unknown): Promise<ApiResult | HttpResponse> {
+  try {
+    if (isHttpEvent(event)) return await handleHttp(event)
+    const api = getApi()
+    const openid = cloud.getWXContext().OPENID
+    // Only action and payload count: callFunction also injects userInfo, which is not trusted.
+    const { action, payload } = (event ?? {}) as { action?: unknown; payload?: unknown }
+    const caller: Caller = openid
+      ? { platform: 'wechat', openid }
+      : { platform: 'http', token: null, ip: 'internal' }
+    return await api.handle({ action, payload }, caller)
+  } catch (error) {
+    console.error('[api] entry failure', error instanceof ConfigurationError ? error.message : error)
+    const result = failure('INTERNAL')
+    return isHttpEvent(event) ? httpResponse(result) : result
+  }
+}

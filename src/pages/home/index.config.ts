@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '浙江ETC',
+  enablePullDownRefresh: true,
+})

@@ -1,0 +1,140 @@
+/**
+ * Package sizes of the mini-program builds (npm run size).
+ * For dist/weapp and dist/alipay: the main package and each subpackage (roots from app.json),
+ * in KB without source maps. Fails when a main package is over the budget; records the numbers
+ * in docs/benchmarks.md under "Package sizes".
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+const ROOT = path.resolve(__dirname, '../..')
+const MAIN_BUDGET_KB = 800
+const PLATFORMS = ['weapp', 'alipay'] as const
+const BUILD_COMMAND: Record<string, string> = { weapp: 'npm run build:weapp', alipay: 'npm run build:alipay' }
+
+interface PackageSize {
+  name: string
+  bytes: number
+  files: number
+}
+
+interface PlatformSizes {
+  platform: string
+  main: PackageSize
+  subpackages: PackageSize[]
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = []
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...listFiles(full))
+    else if (entry.isFile() && !entry.name.endsWith('.map')) out.push(full)
+  }
+  return out
+}
+
+function subpackageRoots(appJson: unknown): string[] {
+  if (typeof appJson !== 'object' || appJson === null) return []
+  const app = appJson as { subPackages?: unknown; subpackages?: unknown }
+  const list = Array.isArray(app.subPackages)
+    ? app.subPackages
+    : Array.isArray(app.subpackages)
+      ? app.subpackages
+      : []
+  return list
+    .map((p: unknown) => (typeof p === 'object' && p !== null ? (p as { root?: unknown }).root : undefined))
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => r.replace(/^\/+|\/+$/g, ''))
+}
+
+export function measure(distDir: string, platform: string): PlatformSizes {
+  const appJson: unknown = JSON.parse(fs.readFileSync(path.join(distDir, 'app.json'), 'utf8'))
+  const roots = subpackageRoots(appJson)
+  const main: PackageSize = { name: 'main', bytes: 0, files: 0 }
+  const subs = new Map<string, PackageSize>(roots.map((r) => [r, { name: r, bytes: 0, files: 0 }]))
+  for (const file of listFiles(distDir)) {
+    const rel = path.relative(distDir, file).split(path.sep).join('/')
+    const root = roots.find((r) => rel === r || rel.startsWith(`${r}/`))
+    const bucket = root ? subs.get(root) : main
+    if (!bucket) continue
+    bucket.bytes += fs.statSync(file).size
+    bucket.files += 1
+  }
+  return { platform, main, subpackages: [...subs.values()] }
+}
+
+const kb = (bytes: number): string => (bytes / 1024).toFixed(1)
+
+function h5Total(): { bytes: number; files: number } | null {
+  const dir = path.join(ROOT, 'dist/h5')
+  if (!fs.existsSync(dir)) return null
+  const files = listFiles(dir).filter((f) => !f.endsWith('.LICENSE.txt'))
+  return { bytes: files.reduce((sum, f) => sum + fs.statSync(f).size, 0), files: files.length }
+}
+
+function markdown(results: PlatformSizes[], h5: { bytes: number; files: number } | null): string {
+  const date = new Date().toISOString().slice(0, 10)
+  const lines = [
+    '## Package sizes',
+    '',
+    `Measured ${date} with \`npm run size\` (after \`npm run build:weapp\`, \`npm run build:alipay\`${h5 ? ', `npm run build:h5`' : ''}).`,
+    `KB = 1024 bytes, source maps excluded; the main package budget is ${MAIN_BUDGET_KB} KB (platform limit 2 MB).`,
+    '',
+    '| build | package | KB | files |',
+    '|---|---|---:|---:|',
+  ]
+  for (const r of results) {
+    lines.push(`| ${r.platform} | main | ${kb(r.main.bytes)} | ${r.main.files} |`)
+    for (const s of r.subpackages) lines.push(`| ${r.platform} | ${s.name} | ${kb(s.bytes)} | ${s.files} |`)
+  }
+  if (h5) lines.push(`| h5 | whole build (no gzip) | ${kb(h5.bytes)} | ${h5.files} |`)
+  lines.push('')
+  return lines.join('\n')
+}
+
+function writeDoc(section: string): void {
+  const file = path.join(ROOT, 'docs/benchmarks.md')
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n'
+  const start = current.indexOf('## Package sizes')
+  let next: string
+  if (start < 0) {
+    next = `${current.trimEnd()}\n\n${section}`
+  } else {
+    const after = current.indexOf('\n## ', start + 1)
+    next = current.slice(0, start) + section + (after < 0 ? '' : `\n${current.slice(after + 1)}`)
+  }
+  fs.writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`)
+}
+
+function main(): void {
+  const results: PlatformSizes[] = []
+  const problems: string[] = []
+  for (const platform of PLATFORMS) {
+    const dir = path.join(ROOT, 'dist', platform)
+    if (!fs.existsSync(path.join(dir, 'app.json'))) {
+      problems.push(`dist/${platform} 不存在或不完整：请先运行 \`${BUILD_COMMAND[platform]}\``)
+      continue
+    }
+    const r = measure(dir, platform)
+    results.push(r)
+    console.log(`${platform}: main package ${kb(r.main.bytes)} KB (${r.main.files} files)`)
+    for (const s of r.subpackages)
+      console.log(`${platform}:   subpackage ${s.name} ${kb(s.bytes)} KB (${s.files} files)`)
+    if (r.main.bytes > MAIN_BUDGET_KB * 1024) {
+      problems.push(
+        `${platform} 主包 ${kb(r.main.bytes)} KB 超过预算 ${MAIN_BUDGET_KB} KB：把非 tab 页面移到分包，或检查是否误引入了整套 NutUI 样式`,
+      )
+    }
+  }
+  const h5 = h5Total()
+  if (h5) console.log(`h5: whole build ${kb(h5.bytes)} KB (${h5.files} files)`)
+  if (results.length > 0) writeDoc(markdown(results, h5))
+  if (problems.length > 0) {
+    for (const p of problems) console.error(`✖ ${p}`)
+    process.exit(1)
+  }
+  console.log(`✔ main packages under ${MAIN_BUDGET_KB} KB; docs/benchmarks.md updated`)
+}
+
+if (require.main === module) main()

@@ -1,0 +1,589 @@
+import dayjs from 'dayjs'
+import timezone from 'dayjs/plugin/timezone'
+import utc from 'dayjs/plugin/utc'
+import { businessTimeZone, shanghaiMonth } from '../../cloudfunctions/core/businessTime'
+import {
+  collections,
+  type AccountDoc,
+  type CardDoc,
+  type InvoiceDoc,
+  type StatusListRecordDoc,
+  type TagDoc,
+  type TripDoc,
+  type VehicleDoc,
+} from '../../cloudfunctions/core/documents'
+import { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
+import type { Secrets } from '../../cloudfunctions/ports/secrets'
+import type { Doc, Store } from '../../cloudfunctions/ports/store'
+import type { CardStatus, CardType, PlateColor, TripScene, UserType } from '../../types/enums'
+import { fen, type Fen } from '../../types/money'
+import { createRandom, type Random } from './prng'
+
+dayjs.extend(utc)
+dayjs.extend(timezone)
+
+export interface DemoLogin {
+  phone: string
+  userType: UserType
+  /** Chinese, for the start banner and the login page hint. */
+  label: string
+}
+export type DemoLogins = DemoLogin[]
+
+const seedVersion = 1
+const metaId = 'demoSeed'
+
+export const demoLogins: DemoLogins = [
+  {
+    phone: '13800138000',
+    userType: 'personal',
+    label: '个人用户 张伟（记账卡 + 储值卡；同一手机号还可切换到 李秀英 的账户）',
+  },
+  { phone: '13900139000', userType: 'unit', label: '单位用户 杭州顺达物流有限公司（经办人，200 辆车）' },
+  { phone: '13712342756', userType: 'personal', label: '个人用户 欧阳娜娜（储值卡）' },
+]
+
+const highwayStations = [
+  '杭州南',
+  '杭州东',
+  '杭州西',
+  '余杭',
+  '临安',
+  '萧山',
+  '萧山东',
+  '富阳',
+  '德清',
+  '湖州',
+  '湖州南',
+  '嘉兴',
+  '嘉兴东',
+  '海宁',
+  '桐乡',
+  '绍兴',
+  '绍兴东',
+  '上虞',
+  '诸暨',
+  '义乌',
+  '金华',
+  '东阳',
+  '宁波东',
+  '宁波北',
+  '慈溪',
+  '余姚',
+  '奉化',
+  '台州南',
+  '临海',
+  '温岭',
+  '温州南',
+  '瑞安',
+  '乐清',
+  '衢州',
+  '丽水',
+  '舟山',
+] as const
+const parkingLots = [
+  '杭州东站P1停车场',
+  '西湖文化广场停车场',
+  '萧山国际机场P2停车场',
+  '杭州来福士停车场',
+  '宁波栎社机场停车场',
+  '义乌国际商贸城停车场',
+  '绍兴北站停车场',
+  '温州南站停车场',
+  '嘉兴南湖天地停车场',
+  '湖州万达广场停车场',
+] as const
+const tagModels = [
+  { brand: '万集', model: 'WJ-OBU-BT02（蓝牙）' },
+  { brand: '金溢', model: 'GV-OBU-2018（蓝牙）' },
+  { brand: '聚利', model: 'JL-T10B（蓝牙）' },
+  { brand: '埃特斯', model: 'ETS-OBU-BT100（蓝牙）' },
+] as const
+const outlets = [
+  '收费站-临安',
+  '收费站-杭州南',
+  '收费站-萧山',
+  '浙江省电子口岸有限公司',
+  '浙江ETC服务网点-西湖',
+  '中国银行杭州分行营业部',
+] as const
+const creditChannels = ['中国银行', '中国工商银行', '中国建设银行', '浙商银行', '中国农业银行'] as const
+const plateLetters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
+
+function hasBulkSet(
+  store: Store,
+): store is Store & { bulkSet(collection: string, docs: Array<Doc & { id: string }>): void } {
+  return typeof (store as { bulkSet?: unknown }).bulkSet === 'function'
+}
+
+async function writeAll(store: Store, collection: string, docs: Array<Doc & { id: string }>): Promise<void> {
+  if (hasBulkSet(store)) {
+    store.bulkSet(collection, docs)
+    return
+  }
+  // Other stores: modest transactions (CloudBase limits the size of one transaction).
+  for (let i = 0; i < docs.length; i += 100) {
+    const chunk = docs.slice(i, i + 100)
+    await store.transaction(async (tx) => {
+      for (const doc of chunk) await tx.set(collection, doc.id, doc)
+    })
+  }
+}
+
+class DemoBuilder {
+  readonly accounts: AccountDoc[] = []
+  readonly vehicles: VehicleDoc[] = []
+  readonly cards: CardDoc[] = []
+  readonly tags: TagDoc[] = []
+  readonly statusList: StatusListRecordDoc[] = []
+  readonly trips: TripDoc[] = []
+  readonly invoices: InvoiceDoc[] = []
+  private readonly plates = new Set<string>()
+  private readonly numbers = new Set<string>()
+  private seq = 0
+
+  constructor(
+    readonly rnd: Random,
+    readonly vault: PersonalDataVault,
+    readonly now: Date,
+  ) {}
+
+  nextId(prefix: string): string {
+    this.seq += 1
+    return `${prefix}-${String(this.seq).padStart(6, '0')}`
+  }
+
+  /** An instant `daysAgo` days (plus a random time of day) before now. */
+  pastInstant(minDaysAgo: number, maxDaysAgo: number): string {
+    const ms = this.rnd.int(minDaysAgo * 86400, maxDaysAgo * 86400) * 1000
+    return new Date(this.now.getTime() - ms).toISOString()
+  }
+
+  uniqueNumber(prefix: string, length: number): string {
+    for (;;) {
+      const value = prefix + this.rnd.digits(length - prefix.length)
+      if (!this.numbers.has(value)) {
+        this.numbers.add(value)
+        return value
+      }
+    }
+  }
+
+  plate(cityLetters: string, newEnergy: boolean): string {
+    for (;;) {
+      const city = this.rnd.pick(cityLetters.split(''))
+      const body = newEnergy
+        ? `${this.rnd.pick(['D', 'F'])}${this.rnd.digits(5)}`
+        : Array.from({ length: 5 }, (_, i) =>
+            i < 2 && this.rnd.chance(0.3) ? this.rnd.pick(plateLetters.split('')) : this.rnd.digits(1),
+          ).join('')
+      const plate = `浙${city}${body}`
+      if (!this.plates.has(plate)) {
+        this.plates.add(plate)
+        return plate
+      }
+    }
+  }
+
+  personal(id: string, name: string, idNumber: string, phone: string, unallocated: number): AccountDoc {
+    const account: AccountDoc = {
+      id,
+      userType: 'personal',
+      name,
+      idType: '身份证',
+      idNumber: this.vault.seal(idNumber),
+      idNumberHash: this.vault.lookupHash('idNumber', idNumber),
+      phone: this.vault.seal(phone),
+      loginPhoneHash: this.vault.lookupHash('phone', phone),
+      unallocatedBalance: fen(unallocated),
+      createdAt: this.pastInstant(900, 1500),
+    }
+    this.accounts.push(account)
+    return account
+  }
+
+  vehicle(opts: {
+    account: AccountDoc
+    plate: string
+    plateColor: PlateColor
+    cardType: CardType
+    cardStatus: CardStatus
+    scope: 'current' | 'history'
+    signedWith?: string | null
+    balance?: number
+    unloaded?: number
+  }): VehicleDoc {
+    const { account } = opts
+    const vehicleId = this.nextId('veh')
+    const cardId = this.nextId('card')
+    const tagId = this.nextId('tag')
+    const issuedAt = this.pastInstant(400, 1400)
+    const updatedAt =
+      opts.cardStatus === 'issued' && this.rnd.chance(0.5) ? issuedAt : this.pastInstant(20, 380)
+    const base = {
+      id: cardId,
+      cardNo: this.uniqueNumber('3301', 20),
+      accountId: account.id,
+      vehicleId,
+      status: opts.cardStatus,
+      issuedAt,
+      updatedAt,
+    }
+    const card: CardDoc =
+      opts.cardType === 'credit'
+        ? {
+            ...base,
+            type: 'credit',
+            signing:
+              opts.signedWith === null
+                ? null
+                : {
+                    channel: opts.signedWith ?? this.rnd.pick(creditChannels),
+                    signedAt: issuedAt,
+                    status: opts.cardStatus === 'cancelled' ? 'unsigned' : 'signed',
+                  },
+          }
+        : {
+            ...base,
+            type: 'stored',
+            balance: fen(opts.balance ?? this.rnd.int(0, 80000)),
+            unloaded: fen(opts.unloaded ?? (this.rnd.chance(0.3) ? this.rnd.int(1, 50) * 1000 : 0)),
+          }
+    const model = this.rnd.pick(tagModels)
+    const tag: TagDoc = {
+      id: tagId,
+      tagNo: this.uniqueNumber('3301', 16),
+      accountId: account.id,
+      vehicleId,
+      brand: model.brand,
+      model: model.model,
+      outlet: this.rnd.pick(outlets),
+      issuedAt,
+      status: opts.cardStatus,
+    }
+    const vehicle: VehicleDoc = {
+      id: vehicleId,
+      accountId: account.id,
+      plate: opts.plate,
+      plateColor: opts.plateColor,
+      scope: opts.scope,
+      cardId,
+      tagId,
+      cardType: opts.cardType,
+      cardStatus: opts.cardStatus,
+      parkingAuthorized: this.rnd.chance(0.4),
+      lastOperatedAt: this.rnd.chance(0.5) ? this.pastInstant(1, 200) : null,
+      createdAt: issuedAt,
+    }
+    this.vehicles.push(vehicle)
+    this.cards.push(card)
+    this.tags.push(tag)
+    if (opts.cardStatus === 'frozen' || opts.cardStatus === 'lost' || this.rnd.chance(0.04)) {
+      const reason =
+        opts.cardStatus === 'lost'
+          ? '挂失'
+          : opts.cardStatus === 'frozen'
+            ? this.rnd.pick(['冻结', '保证金不够冻结'])
+            : '欠费'
+      const startAt = updatedAt
+      this.statusList.push({
+        id: this.nextId('sl'),
+        cardId,
+        accountId: account.id,
+        reason,
+        startAt,
+        endAt: opts.cardStatus === 'issued' ? this.pastInstant(1, 15) : null,
+      })
+    }
+    return vehicle
+  }
+
+  /** Trips of one vehicle for each of the 12 months before now (Shanghai months). */
+  tripsFor(vehicle: VehicleDoc, perMonth: [number, number]): TripDoc[] {
+    const made: TripDoc[] = []
+    const end = dayjs(this.now).tz(businessTimeZone)
+    for (let m = 0; m < 12; m++) {
+      const monthStart = end.subtract(m, 'month').startOf('month')
+      const from = monthStart.valueOf()
+      const to = Math.min(monthStart.add(1, 'month').valueOf(), this.now.getTime()) - 60_000
+      if (to <= from) continue
+      const count = this.rnd.int(perMonth[0], perMonth[1])
+      for (let i = 0; i < count; i++)
+        made.push(this.trip(vehicle, from + Math.floor(this.rnd.next() * (to - from))))
+    }
+    this.trips.push(...made)
+    return made
+  }
+
+  trip(vehicle: VehicleDoc, exitMs: number): TripDoc {
+    const roll = this.rnd.next()
+    const scene: TripScene = roll < 0.75 ? 'etcHighway' : roll < 0.85 ? 'nonEtcHighway' : 'nonHighway'
+    const exitAt = new Date(exitMs)
+    let entryStation: string | null = null
+    let exitStation: string
+    let entryAt: string | null = null
+    let amount: Fen
+    let discount: Fen = fen(0)
+    if (scene === 'nonHighway') {
+      exitStation = this.rnd.pick(parkingLots)
+      const minutes = this.rnd.int(20, 600)
+      entryAt = new Date(exitMs - minutes * 60_000).toISOString()
+      amount = fen(Math.min(6000, Math.ceil(minutes / 60) * 500))
+    } else {
+      entryStation = this.rnd.pick(highwayStations)
+      do exitStation = this.rnd.pick(highwayStations)
+      while (exitStation === entryStation)
+      const minutes = this.rnd.int(15, 240)
+      entryAt = new Date(exitMs - minutes * 60_000).toISOString()
+      // Trucks pay roughly twice what cars pay for the same distance.
+      const perMinute = vehicle.plateColor === '黄' ? 90 : 45
+      amount = fen(Math.max(500, Math.round((minutes * perMinute) / 10) * 10))
+      if (scene === 'etcHighway') discount = fen(Math.round(amount * 0.05))
+    }
+    const refundRoll = this.rnd.next()
+    const refundState = refundRoll < 0.015 ? 'refunded' : refundRoll < 0.022 ? 'refunding' : 'none'
+    const refundAmount = refundState === 'none' ? 0 : Math.min(amount, this.rnd.int(1, 20) * 100)
+    return {
+      id: this.nextId('trip'),
+      accountId: vehicle.accountId,
+      vehicleId: vehicle.id,
+      cardId: vehicle.cardId,
+      plate: vehicle.plate,
+      scene,
+      entryStation,
+      exitStation,
+      entryAt,
+      exitAt: exitAt.toISOString(),
+      exitMonth: shanghaiMonth(exitAt),
+      amount,
+      discount,
+      refundState,
+      refundAmount: fen(refundAmount),
+      refundAt:
+        refundState === 'refunded'
+          ? new Date(Math.min(exitMs + 5 * 86400_000, this.now.getTime())).toISOString()
+          : null,
+    }
+  }
+
+  monthlyInvoices(
+    account: AccountDoc,
+    vehicle: VehicleDoc,
+    trips: TripDoc[],
+    title: string,
+    taxNumber: string | null,
+  ) {
+    const byMonth = new Map<string, TripDoc[]>()
+    for (const t of trips)
+      if (t.scene !== 'nonHighway') byMonth.set(t.exitMonth, [...(byMonth.get(t.exitMonth) ?? []), t])
+    const current = shanghaiMonth(this.now)
+    for (const [month, list] of byMonth) {
+      if (month === current) continue
+      const issuedAt = dayjs.tz(`${month}-01 10:00`, businessTimeZone).add(1, 'month').add(2, 'day').toDate()
+      if (issuedAt > this.now) continue
+      this.invoices.push({
+        id: this.nextId('inv'),
+        accountId: account.id,
+        vehicleId: vehicle.id,
+        kind: 'monthlyMerged',
+        invoiceNo: this.uniqueNumber('2533', 20),
+        title,
+        taxNumber,
+        amount: fen(list.reduce((sum, t) => sum + t.amount - t.discount, 0)),
+        tripIds: list.map((t) => t.id),
+        month,
+        issuedAt: issuedAt.toISOString(),
+      })
+    }
+  }
+
+  singleTripInvoices(
+    account: AccountDoc,
+    vehicle: VehicleDoc,
+    trips: TripDoc[],
+    title: string,
+    every: number,
+  ) {
+    trips
+      .filter((t, i) => t.scene !== 'nonHighway' && i % every === 0)
+      .forEach((t) => {
+        this.invoices.push({
+          id: this.nextId('inv'),
+          accountId: account.id,
+          vehicleId: vehicle.id,
+          kind: 'singleTrip',
+          invoiceNo: this.uniqueNumber('2533', 20),
+          title,
+          taxNumber: null,
+          amount: fen(t.amount - t.discount),
+          tripIds: [t.id],
+          month: t.exitMonth,
+          issuedAt: new Date(Math.min(Date.parse(t.exitAt) + 86400_000, this.now.getTime())).toISOString(),
+        })
+      })
+  }
+}
+
+function build(secrets: Secrets, now: Date): DemoBuilder {
+  const b = new DemoBuilder(
+    createRandom(20240601),
+    new PersonalDataVault(secrets.dataKey, secrets.lookupKey),
+    now,
+  )
+
+  // 张伟: one credit-card car signed with 中国银行, one new-energy car on a stored-value card.
+  const zhang = b.personal('acc-p-01-zhangwei', '张伟', '330106198503152718', '13800138000', 2100)
+  const zhangCredit = b.vehicle({
+    account: zhang,
+    plate: '浙A8K2M7',
+    plateColor: '蓝',
+    cardType: 'credit',
+    cardStatus: 'issued',
+    scope: 'current',
+    signedWith: '中国银行',
+  })
+  const zhangStored = b.vehicle({
+    account: zhang,
+    plate: '浙AD35288',
+    plateColor: '渐变绿',
+    cardType: 'stored',
+    cardStatus: 'issued',
+    scope: 'current',
+    balance: 35680,
+    unloaded: 20000,
+  })
+  b.vehicle({
+    account: zhang,
+    plate: '浙A3B6C1',
+    plateColor: '蓝',
+    cardType: 'credit',
+    cardStatus: 'cancelled',
+    scope: 'history',
+    signedWith: '中国银行',
+  })
+  b.monthlyInvoices(zhang, zhangCredit, b.tripsFor(zhangCredit, [8, 16]), '张伟', null)
+  b.singleTripInvoices(zhang, zhangStored, b.tripsFor(zhangStored, [6, 12]), '张伟', 4)
+
+  // The same phone reaches a second personal account (his mother's), for account switching.
+  const li = b.personal('acc-p-02-lixiuying', '李秀英', '330106195907214526', '13800138000', 0)
+  const liCar = b.vehicle({
+    account: li,
+    plate: '浙A62Q90',
+    plateColor: '蓝',
+    cardType: 'credit',
+    cardStatus: 'issued',
+    scope: 'current',
+    signedWith: '中国工商银行',
+  })
+  b.tripsFor(liCar, [2, 6])
+
+  const ouyang = b.personal('acc-p-03-ouyangnana', '欧阳娜娜', '330302199211080027', '13712342756', 0)
+  const ouyangCar = b.vehicle({
+    account: ouyang,
+    plate: '浙CD80321',
+    plateColor: '渐变绿',
+    cardType: 'stored',
+    cardStatus: 'issued',
+    scope: 'current',
+    balance: 1250,
+    unloaded: 0,
+  })
+  b.tripsFor(ouyangCar, [3, 8])
+
+  // A logistics fleet: 200 current vehicles, mostly yellow-plated trucks across 浙A–浙L.
+  const unitName = '杭州顺达物流有限公司'
+  const creditCode = '91330106MA2B3C4D5X'
+  const unit: AccountDoc = {
+    id: 'acc-u-shunda',
+    userType: 'unit',
+    name: unitName,
+    idType: '统一社会信用代码',
+    idNumber: b.vault.seal(creditCode),
+    idNumberHash: b.vault.lookupHash('idNumber', creditCode),
+    agentName: '王建国',
+    agentPhone: b.vault.seal('13900139000'),
+    loginPhoneHash: b.vault.lookupHash('phone', '13900139000'),
+    unallocatedBalance: fen(1288000),
+    createdAt: b.pastInstant(1500, 2000),
+  }
+  b.accounts.push(unit)
+  const cities = 'ABCDEFGHJKL'
+  for (let i = 0; i < 215; i++) {
+    const history = i >= 200
+    const colorRoll = b.rnd.next()
+    const plateColor: PlateColor = colorRoll < 0.85 ? '黄' : colorRoll < 0.95 ? '蓝' : '黄绿双拼'
+    const statusRoll = b.rnd.next()
+    const cardStatus: CardStatus = history
+      ? 'cancelled'
+      : statusRoll < 0.04
+        ? 'lost'
+        : statusRoll < 0.07
+          ? 'frozen'
+          : 'issued'
+    const vehicle = b.vehicle({
+      account: unit,
+      plate: b.plate(cities, plateColor === '黄绿双拼'),
+      plateColor,
+      cardType: b.rnd.chance(0.8) ? 'credit' : 'stored',
+      cardStatus,
+      scope: history ? 'history' : 'current',
+      signedWith: b.rnd.chance(0.92) ? b.rnd.pick(['浙商银行', '中国工商银行', '中国建设银行']) : null,
+    })
+    if (history) continue
+    const trips = b.tripsFor(vehicle, [1, 7])
+    if (i < 20) b.monthlyInvoices(unit, vehicle, trips, unitName, creditCode)
+  }
+  return b
+}
+
+/**
+ * Writes the demo world once: 3 personal accounts (one phone reaching two of them), a
+ * logistics company with 200 vehicles, a year of trips, refunds and invoices. Idempotent:
+ * a second call only returns the logins.
+ */
+export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promise<DemoLogins> {
+  const done = await store.get(collections.meta, metaId)
+  if (done && done.version === seedVersion) return demoLogins
+  const b = build(secrets, now)
+  await writeAll(
+    store,
+    collections.accounts,
+    b.accounts.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.vehicles,
+    b.vehicles.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.cards,
+    b.cards.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.tags,
+    b.tags.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.statusListRecords,
+    b.statusList.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.trips,
+    b.trips.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.invoices,
+    b.invoices.map((d) => ({ ...d })),
+  )
+  await store.set(collections.meta, metaId, {
+    version: seedVersion,
+    seededAt: now.toISOString(),
+    trips: b.trips.length,
+  })
+  return demoLogins
+}

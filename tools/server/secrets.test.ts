@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadSecrets } from './secrets'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'etc-secrets-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+test('first start generates 32-byte keys into a 0600 file; the next start reads the same keys', () => {
+  const file = join(dir, '.local', 'secrets.json')
+  const first = loadSecrets({ file, env: {} })
+  expect(first.sources).toEqual({ sessionKey: 'generated', dataKey: 'generated', lookupKey: 'generated' })
+  expect(first.secrets.dataKey).toHaveLength(32)
+  expect(statSync(file).mode & 0o777).toBe(0o600)
+
+  const second = loadSecrets({ file, env: {} })
+  expect(second.sources).toEqual({ sessionKey: 'file', dataKey: 'file', lookupKey: 'file' })
+  expect(Buffer.from(second.secrets.sessionKey).equals(Buffer.from(first.secrets.sessionKey))).toBe(true)
+  expect(second.secrets.dataKey.equals(first.secrets.dataKey)).toBe(true)
+  expect(second.secrets.lookupKey.equals(first.secrets.lookupKey)).toBe(true)
+})
+
+test('environment variables win and are never written to the file', () => {
+  const file = join(dir, 'secrets.json')
+  const dataKey = Buffer.alloc(32, 7).toString('base64')
+  const loaded = loadSecrets({ file, env: { DATA_KEY: dataKey } })
+  expect(loaded.sources.dataKey).toBe('env')
+  expect(loaded.secrets.dataKey.toString('base64')).toBe(dataKey)
+  expect(readFileSync(file, 'utf8')).not.toContain(dataKey)
+  expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object).sort()).toEqual([
+    'lookupKey',
+    'sessionKey',
+  ])
+})
+
+test('a key that is not 32 bytes of base64 is refused with its name', () => {
+  const file = join(dir, 'secrets.json')
+  expect(() => loadSecrets({ file, env: { SESSION_KEY: 'c2hvcnQ=' } })).toThrow(
+    /SESSION_KEY must decode to 32 bytes/,
+  )
+  expect(() => loadSecrets({ file, env: { LOOKUP_KEY: 'not base64!' } })).toThrow(/LOOKUP_KEY is not base64/)
+})

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Secrets } from '../../cloudfunctions/ports/secrets'
+
+/** Where each key comes from, so start.ts can say it without printing the key. */
+export type SecretSource = 'env' | 'file' | 'generated'
+
+export interface LoadedSecrets {
+  secrets: Secrets
+  sources: Record<keyof Secrets, SecretSource>
+  file: string
+}
+
+const KEY_BYTES = 32
+
+const envNames: Record<keyof Secrets, string> = {
+  sessionKey: 'SESSION_KEY',
+  dataKey: 'DATA_KEY',
+  lookupKey: 'LOOKUP_KEY',
+}
+
+const keyNames = Object.keys(envNames) as (keyof Secrets)[]
+
+type SecretsFile = Record<keyof Secrets, string>
+
+/** Fresh random demo keys: 32 bytes each (HS256, AES-256-GCM and HMAC-SHA256 all want at least that). */
+export function generateSecrets(): Secrets {
+  return {
+    sessionKey: randomBytes(KEY_BYTES),
+    dataKey: randomBytes(KEY_BYTES),
+    lookupKey: randomBytes(KEY_BYTES),
+  }
+}
+
+function decodeKey(value: string, origin: string): Buffer {
+  const trimmed = value.trim()
+  // Buffer.from(…, 'base64') silently drops bad characters, so check the alphabet first.
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new Error(`${origin} is not base64`)
+  const key = Buffer.from(trimmed, 'base64')
+  // AES-256-GCM needs exactly 32 bytes; shorter HMAC keys would be weak, longer ones are not needed.
+  if (key.length !== KEY_BYTES)
+    throw new Error(`${origin} must decode to ${KEY_BYTES} bytes, got ${key.length}`)
+  return key
+}
+
+function readFileKeys(file: string): Partial<SecretsFile> | null {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+  const parsed: unknown = JSON.parse(text)
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} does not hold a JSON object`)
+  const record = parsed as Record<string, unknown>
+  const keys: Partial<SecretsFile> = {}
+  for (const name of keyNames) {
+    const value = record[name]
+    if (typeof value === 'string') keys[name] = value
+  }
+  return keys
+}
+
+function writeFileKeys(file: string, keys: SecretsFile): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 })
+  // The mode option only applies when the file is created; tighten an existing one too.
+  chmodSync(file, 0o600)
+}
+
+/**
+ * Demo keys for the local server: environment variables (base64) win, then the local file;
+ * whatever is still missing is generated and written back (mode 0600) so sessions and
+ * encrypted data survive restarts.
+ */
+export function loadSecrets(opts: { file: string; env?: NodeJS.ProcessEnv }): LoadedSecrets {
+  const env = opts.env ?? process.env
+  const stored = readFileKeys(opts.file) ?? {}
+  const fileKeys: Partial<SecretsFile> = { ...stored }
+  const sources = {} as Record<keyof Secrets, SecretSource>
+  const buffers = {} as Record<keyof Secrets, Buffer>
+  let dirty = false
+
+  for (const name of keyNames) {
+    const fromEnv = env[envNames[name]]
+    const fromFile = fileKeys[name]
+    if (fromEnv !== undefined && fromEnv.trim() !== '') {
+      buffers[name] = decodeKey(fromEnv, envNames[name])
+      sources[name] = 'env'
+    } else if (fromFile !== undefined) {
+      buffers[name] = decodeKey(fromFile, `${name} in ${opts.file}`)
+      sources[name] = 'file'
+    } else {
+      buffers[name] = randomBytes(KEY_BYTES)
+      fileKeys[name] = buffers[name].toString('base64')
+      sources[name] = 'generated'
+      dirty = true
+    }
+  }
+
+  if (dirty) writeFileKeys(opts.file, fileKeys as SecretsFile)
+
+  return {
+    secrets: {
+      sessionKey: new Uint8Array(buffers.sessionKey),
+      dataKey: buffers.dataKey,
+      lookupKey: buffers.lookupKey,
+    },
+    sources,
+    file: opts.file,
+  }
+}

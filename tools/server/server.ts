@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import getRawBody from 'raw-body'
+import serveStatic from 'serve-static'
+import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
+import { createOutboxSms, listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
+import { createApi } from '../../cloudfunctions/functions/api/app'
+import type { Clock } from '../../cloudfunctions/ports/clock'
+import type { Secrets } from '../../cloudfunctions/ports/secrets'
+import type { ApiResult } from '../../types/api'
+import { errorBody, type ErrorCode } from '../../types/errors'
+import { renderOutboxPage } from './outboxPage'
+
+export interface LocalServerOptions {
+  dbFile: string
+  clock: Clock
+  secrets: Secrets
+  /** The H5 build to serve (dist/h5). */
+  h5Dir: string
+  /** 127.0.0.1 unless told otherwise: the local server holds demo personal data and SMS codes. */
+  host?: string
+  /** 0 picks any free port. */
+  port?: number
+  log?: (line: string) => void
+}
+
+export interface LocalServer {
+  url: string
+  port: number
+  /** The embedded database the api runs on, for seeding and for tests reading the outbox. */
+  store: SqliteStore
+  close(): Promise<void>
+}
+
+/** Bodies beyond this are refused before parsing; the largest real request is a few hundred bytes. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+const OUTBOX_PAGE_SIZE = 50
+
+function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization
+  if (!header) return null
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match ? match[1] : null
+}
+
+function clientIp(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? ''
+  // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d; rate limits should see one form.
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    // API answers carry personal data and tokens: never cache them.
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  })
+  res.end(text)
+}
+
+function failure(code: ErrorCode, message?: string): ApiResult {
+  return { ok: false, error: errorBody(code, message), requestId: randomUUID() }
+}
+
+function isPayloadTooLarge(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ((error as { type?: unknown }).type === 'entity.too.large' ||
+      (error as { status?: unknown }).status === 413)
+  )
+}
+
+function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
+  const host = req.headers.host
+  if (!host) return false
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]
+  // A DNS-rebinding page could otherwise read the dev outbox (SMS codes) through the browser.
+  return ['127.0.0.1', 'localhost', '[::1]', boundHost].includes(name.toLowerCase())
+}
+
+/**
+ * The local server: the same `api` function code the cloud runs, on an embedded sqlite
+ * database, plus the H5 build and developer-only pages (SMS outbox). Not part of any
+ * mini-program build.
+ */
+export async function createLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
+  const host = opts.host ?? '127.0.0.1'
+  const log = opts.log ?? (() => undefined)
+  const store = openSqliteStore(opts.dbFile)
+  const api = createApi({
+    store,
+    sms: createOutboxSms(store, opts.clock),
+    clock: opts.clock,
+    secrets: opts.secrets,
+    // The router logs one line per call it handles, with only known action names and no payload.
+    log: (entry) => log(`api ${entry.requestId} ${entry.action} ${entry.outcome} ${entry.ms}ms`),
+    logError: (requestId, error) =>
+      log(
+        `api ${requestId} unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+  })
+  const statics = serveStatic(opts.h5Dir, {
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    // Missing files and refused paths (.., dotfiles) fall through to our own 404.
+    fallthrough: true,
+    setHeaders(res, path) {
+      res.setHeader('X-Content-Type-Options', 'nosniff')
+      // index.html names the hashed bundles, so it must be revalidated after each build.
+      if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
+    },
+  })
+
+  /** `logged` is false for answers the server gives itself, before the router sees the request. */
+  type Answer = { result: ApiResult; logged: boolean; headers?: Record<string, string> }
+
+  async function answerApi(req: IncomingMessage): Promise<Answer> {
+    if (req.method !== 'POST') {
+      return {
+        result: failure('INVALID_INPUT', '接口只接受 POST 请求'),
+        logged: false,
+        headers: { Allow: 'POST' },
+      }
+    }
+    let text: string
+    try {
+      text = await getRawBody(req, { limit: MAX_BODY_BYTES, encoding: 'utf8' })
+    } catch (error) {
+      if (!isPayloadTooLarge(error)) throw error
+      // Drain the rest so the client can read the answer instead of seeing a reset, then hang up.
+      req.resume()
+      return { result: failure('PAYLOAD_TOO_LARGE'), logged: false, headers: { Connection: 'close' } }
+    }
+    let envelope: unknown
+    try {
+      envelope = JSON.parse(text)
+    } catch {
+      return { result: failure('INVALID_INPUT', '请求内容不是有效的 JSON'), logged: false }
+    }
+    try {
+      const result = await api.handle(envelope, {
+        platform: 'http',
+        token: bearerToken(req),
+        ip: clientIp(req),
+      })
+      return { result, logged: true }
+    } catch (error) {
+      // The router promises never to throw; if it does, the client still gets a typed answer.
+      const result = failure('INTERNAL')
+      log(`api ${result.requestId} router threw: ${String(error)}`)
+      return { result, logged: true }
+    }
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const { result, logged, headers } = await answerApi(req)
+    sendJson(res, result.ok ? 200 : result.error.status, result, headers)
+    if (!logged) {
+      const outcome = result.ok ? 'ok' : result.error.code
+      log(`api ${result.requestId} - ${outcome} ${Math.round(performance.now() - started)}ms`)
+    }
+  }
+
+  async function handleOutbox(res: ServerResponse, asJson: boolean): Promise<void> {
+    const rows = await listOutbox(store, OUTBOX_PAGE_SIZE)
+    if (asJson) {
+      sendJson(res, 200, { items: rows })
+      return
+    }
+    const html = renderOutboxPage(rows, opts.clock.now())
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(html),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    res.end(html)
+  }
+
+  function notFound(res: ServerResponse): void {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' })
+    res.end('404 未找到')
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req, host)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('403 仅限本机访问')
+      return
+    }
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/api') return handleApi(req, res)
+    if (req.method === 'GET' && path === '/dev/outbox') return handleOutbox(res, false)
+    if (req.method === 'GET' && path === '/dev/outbox.json') return handleOutbox(res, true)
+    statics(req, res, () => notFound(res))
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      log(`server error ${req.method ?? ''} ${(req.url ?? '').split('?')[0]}: ${String(error)}`)
+      if (!res.headersSent) {
+        sendJson(res, 500, failure('INTERNAL'))
+      } else {
+        res.destroy()
+      }
+    })
+  })
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    store.close()
+    throw error
+  }
+
+  const port = (server.address() as AddressInfo).port
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          store.close()
+          if (error) reject(error)
+          else resolve()
+        })
+        // Keep-alive browser connections would otherwise hold close() open for seconds.
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
