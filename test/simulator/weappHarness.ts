@@ -19,7 +19,7 @@ export const distWeapp = path.resolve(__dirname, '../../dist/weapp')
 
 export interface SimNode {
   dom: HTMLElement
-  dispatchEvent(name: string, detail?: unknown): void
+  dispatchEvent(name: string, options?: { detail?: unknown }): void
   querySelector(selector: string): SimNode | undefined
   querySelectorAll(selector: string): SimNode[]
 }
@@ -194,6 +194,7 @@ export function bootWeapp(backend: Backend): WeappWorld {
   const makeComponent = g.Component as (definition: Record<string, unknown>) => void
 
   let pending: { route: string; query: Record<string, string> } = { route: '', query: {} }
+  const loaded: Record<string, string> = {}
   g.Page = (options: PageOptions) => {
     const hooks = pageHooks(options)
     const { route, query } = pending
@@ -238,7 +239,8 @@ export function bootWeapp(backend: Backend): WeappWorld {
     settle,
     async openPage(route, query = {}) {
       pending = { route, query }
-      const id = simulate.load(path.join(distWeapp, route), { rootPath: distWeapp })
+      // a page's js runs once per jest module registry, so its component id is reused
+      const id = (loaded[route] ??= simulate.load(path.join(distWeapp, route), { rootPath: distWeapp }))
       const page = simulate.render(id)
       page.attach(document.createElement('parent-wrapper'))
       await settle()
