@@ -39,3 +39,8 @@ declare namespace JSX {
     }
   }
 }
+
+// Deep import keeps the icon set out of the bundle; the package types only its root.
+declare module '@nutui/icons-react-taro/dist/es/icons/configure.js' {
+  export function configure(config: { tag?: string; classPrefix?: string; useSvg?: boolean }): void
+}

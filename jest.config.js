@@ -16,7 +16,11 @@ const node = (name, testMatch, extra = {}) => ({
 module.exports = {
   projects: [
     // pure domain, contract types, tools: beside their code
-    node('unit', ['<rootDir>/types/**/*.test.ts', '<rootDir>/cloudfunctions/**/*.test.ts', '<rootDir>/tools/**/*.test.ts']),
+    node('unit', [
+      '<rootDir>/types/**/*.test.ts',
+      '<rootDir>/cloudfunctions/**/*.test.ts',
+      '<rootDir>/tools/**/*.test.ts',
+    ]),
     // the api router on a fresh embedded database; store contract suite
     node('integration', ['<rootDir>/test/integration/**/*.test.ts']),
     // what the builds produced: Alipay pages, function bundles

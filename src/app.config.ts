@@ -19,10 +19,30 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [
-      { pagePath: 'pages/home/index', text: '首页' },
-      { pagePath: 'pages/vehicles/index', text: '车辆' },
-      { pagePath: 'pages/bills/index', text: '账单' },
-      { pagePath: 'pages/me/index', text: '我的' },
+      {
+        pagePath: 'pages/home/index',
+        text: '首页',
+        iconPath: 'assets/tab/home.png',
+        selectedIconPath: 'assets/tab/home-active.png',
+      },
+      {
+        pagePath: 'pages/vehicles/index',
+        text: '车辆',
+        iconPath: 'assets/tab/vehicles.png',
+        selectedIconPath: 'assets/tab/vehicles-active.png',
+      },
+      {
+        pagePath: 'pages/bills/index',
+        text: '账单',
+        iconPath: 'assets/tab/bills.png',
+        selectedIconPath: 'assets/tab/bills-active.png',
+      },
+      {
+        pagePath: 'pages/me/index',
+        text: '我的',
+        iconPath: 'assets/tab/me.png',
+        selectedIconPath: 'assets/tab/me-active.png',
+      },
     ],
   },
   // WeChat privacy agreement: privacy-relevant APIs (phone number, Bluetooth) ask through the platform check.

@@ -3,26 +3,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+export PATH="$PWD/node_modules/.bin:$PATH"
+
 step() { printf '\n== %s\n' "$*"; }
 
 step 'typecheck (tsc --noEmit, every tsconfig)'
-npx tsc --noEmit -p tsconfig.json
-npx tsc --noEmit -p tsconfig.node.json
+tsc --noEmit -p tsconfig.json
+tsc --noEmit -p tsconfig.node.json
 
 step 'lint (eslint)'
-npx eslint --max-warnings=0 .
+eslint --max-warnings=0 .
 
 step 'format (prettier --check)'
-npx prettier --check . --log-level warn
+prettier --check . --log-level warn
 
 step 'builds: WeChat, Alipay, H5, cloud functions'
-npx taro build --type weapp
-npx taro build --type alipay
-npx taro build --type h5
-npx tsx tools/bundle-functions.ts
+taro build --type weapp
+taro build --type alipay
+taro build --type h5
+tsx tools/bundle-functions.ts
 
 step 'package sizes'
-npx tsx tools/bench/size.ts
+tsx tools/bench/size.ts
 
 step 'browser prerequisites (chromium, CJK fonts)'
 bash tools/ensure-browser.sh
@@ -30,7 +32,7 @@ bash tools/ensure-browser.sh
 step 'jest (business time is Asia/Shanghai; tests run in another zone to prove it)'
 mkdir -p test/artifacts
 status=0
-TZ=America/Los_Angeles npx jest --ci --json --outputFile=test/artifacts/jest-results.json "$@" || status=$?
+TZ=America/Los_Angeles jest --ci --json --outputFile=test/artifacts/jest-results.json "$@" || status=$?
 node -e '
 const r = require("./test/artifacts/jest-results.json")
 console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped (${r.numTotalTestSuites} suites)`)

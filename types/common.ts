@@ -15,7 +15,10 @@ export const plateSchema = z
   .string({ error: '请输入车牌号码' })
   .trim()
   .toUpperCase()
-  .regex(/^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{4,6}[A-Z0-9挂学警港澳领]?$/, '车牌号码格式不正确')
+  .regex(
+    /^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{4,6}[A-Z0-9挂学警港澳领]?$/,
+    '车牌号码格式不正确',
+  )
 
 export const cursorSchema = z.string().max(200, '分页参数不正确').optional()
 

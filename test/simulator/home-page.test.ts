@@ -4,7 +4,14 @@
  * Every cloud call goes to the real `api` router on a fresh embedded database.
  */
 import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
-import { bootWeapp, startBackend, type Backend, type SimComponent, type SimNode, type WeappWorld } from './weappHarness'
+import {
+  bootWeapp,
+  startBackend,
+  type Backend,
+  type SimComponent,
+  type SimNode,
+  type WeappWorld,
+} from './weappHarness'
 import type { Page, VehicleSummary } from '../../types'
 
 let backend: Backend

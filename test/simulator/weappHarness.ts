@@ -29,7 +29,11 @@ export interface SimComponent extends SimNode {
   instance: Record<string, unknown>
 }
 interface Simulate {
-  load(path: string, tagNameOrOptions?: string | Record<string, unknown>, options?: Record<string, unknown>): string
+  load(
+    path: string,
+    tagNameOrOptions?: string | Record<string, unknown>,
+    options?: Record<string, unknown>,
+  ): string
   render(id: string, properties?: Record<string, unknown>): SimComponent
   sleep(ms: number): Promise<void>
 }
@@ -149,7 +153,14 @@ export function bootWeapp(backend: Backend): WeappWorld {
     onAppShow: () => undefined,
     onAppHide: () => undefined,
     nextTick: (fn: () => void) => setTimeout(fn, 0),
-    getMenuButtonBoundingClientRect: () => ({ top: 51, height: 32, right: 380, left: 293, width: 87, bottom: 83 }),
+    getMenuButtonBoundingClientRect: () => ({
+      top: 51,
+      height: 32,
+      right: 380,
+      left: 293,
+      width: 87,
+      bottom: 83,
+    }),
     createSelectorQuery: () => {
       const q = {
         select: () => q,
@@ -173,7 +184,10 @@ export function bootWeapp(backend: Backend): WeappWorld {
         complete?: () => void
       }) => {
         // the real router, with the OPENID the platform would give this user
-        const result: ApiResult = await backend.api.handle(opts.data, { platform: 'wechat', openid: backend.openid })
+        const result: ApiResult = await backend.api.handle(opts.data, {
+          platform: 'wechat',
+          openid: backend.openid,
+        })
         const answer = { errMsg: 'cloud.callFunction:ok', result }
         opts.success?.(answer)
         opts.complete?.()
