@@ -35,6 +35,10 @@ status=0
 TZ=America/Los_Angeles jest --ci --json --outputFile=test/artifacts/jest-results.json "$@" || status=$?
 node -e '
 const r = require("./test/artifacts/jest-results.json")
+// a skipped suite is never silent: its name says why it did not run
+for (const file of r.testResults)
+  for (const t of file.assertionResults)
+    if (t.status === "pending") console.log(`skipped: ${t.fullName}`)
 console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped (${r.numTotalTestSuites} suites)`)
 ' || true
 exit $status
