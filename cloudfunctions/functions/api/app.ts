@@ -6,10 +6,10 @@ import type { Sms } from '../../ports/sms'
 import { StoreError, type Store } from '../../ports/store'
 import { requestSchemas, type ActionName, type ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
-import { me } from './actions/account'
-import { loginBySms, logout, sendSmsCode } from './actions/auth'
-import { listVehicles } from './actions/vehicles'
-import { ActionError, type ActionContext, type AuthedContext, type Caller } from './context'
+import { authHandlers } from './actions/authHandlers'
+import { etcHandlers } from './actions/etcHandlers'
+import type { HandlerTable } from './handlers'
+import { ActionError, type ActionContext, type Caller } from './context'
 import { resolveIdentity } from './identity'
 import { fieldErrors } from './validation'
 
@@ -40,17 +40,7 @@ export interface Api {
 export const maxActionLength = 64
 export const maxPayloadBytes = 32 * 1024
 
-type Handler =
-  | { access: 'public'; run: (ctx: ActionContext, input: never) => Promise<unknown> }
-  | { access: 'account'; run: (ctx: AuthedContext, input: never) => Promise<unknown> }
-
-const handlers: { [A in ActionName]: Handler } = {
-  'auth.sendSmsCode': { access: 'public', run: sendSmsCode },
-  'auth.loginBySms': { access: 'public', run: loginBySms },
-  'auth.logout': { access: 'account', run: logout },
-  'account.me': { access: 'account', run: me },
-  'vehicles.list': { access: 'account', run: listVehicles },
-}
+const handlers: HandlerTable<ActionName> = { ...authHandlers, ...etcHandlers }
 
 function isActionName(action: string): action is ActionName {
   return Object.prototype.hasOwnProperty.call(handlers, action)

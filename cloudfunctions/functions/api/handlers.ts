@@ -1,0 +1,9 @@
+import type { ActionName } from '../../../types/api'
+import type { ActionContext, AuthedContext } from './context'
+
+/** How an action is reached: without a session (login) or on behalf of the session's account. */
+export type Handler =
+  | { access: 'public'; run: (ctx: ActionContext, input: never) => Promise<unknown> }
+  | { access: 'account'; run: (ctx: AuthedContext, input: never) => Promise<unknown> }
+
+export type HandlerTable<A extends ActionName> = { [K in A]: Handler }
