@@ -7,6 +7,9 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
 
+step 'lockfile (npm ci must accept package-lock.json; see tools/lockfile/add-platform-stubs.cjs)'
+npm ci --dry-run --no-audit --no-fund --loglevel=error >/dev/null
+
 step 'typecheck (tsc --noEmit, every tsconfig)'
 tsc --noEmit -p tsconfig.json
 tsc --noEmit -p tsconfig.node.json
