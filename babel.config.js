@@ -20,9 +20,11 @@ module.exports = {
       {
         libraryName: '@nutui/nutui-react-taro',
         libraryDirectory: 'dist/es/packages',
-        // NutUI on demand: each component with its own stylesheet, never the full one
-        customName: (name) => `@nutui/nutui-react-taro/dist/es/packages/${name.toLowerCase()}`,
-        customStyleName: (name) => `@nutui/nutui-react-taro/dist/es/packages/${name.toLowerCase()}/style/css`,
+        // NutUI on demand: each component with its own stylesheet, never the full one.
+        // babel-plugin-import hands us kebab-case (radio-group); NutUI's folders are radiogroup.
+        customName: (name) => `@nutui/nutui-react-taro/dist/es/packages/${name.replace(/-/g, '')}`,
+        customStyleName: (name) =>
+          `@nutui/nutui-react-taro/dist/es/packages/${name.replace(/-/g, '')}/style/css`,
       },
       'nutui-react-taro',
     ],

@@ -3,7 +3,30 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'packages/auth',
-      pages: ['pages/login/index'],
+      pages: [
+        'pages/login/index',
+        'pages/agreement/index',
+        'pages/privacy/index',
+        'pages/recover-nickname/index',
+        'pages/reset-password/index',
+        'pages/change-password/index',
+        'pages/bind/index',
+        'pages/legacy-confirm/index',
+        'pages/switch-account/index',
+      ],
+    },
+    {
+      root: 'packages/etc',
+      pages: [
+        'pages/vehicle/index',
+        'pages/cards/index',
+        'pages/card/index',
+        'pages/tags/index',
+        'pages/tag/index',
+        'pages/parking/index',
+        'pages/profile/index',
+        'pages/soon/index',
+      ],
     },
   ],
   window: {
@@ -47,4 +70,16 @@ export default defineAppConfig({
   },
   // WeChat privacy agreement: privacy-relevant APIs (phone number, Bluetooth) ask through the platform check.
   __usePrivacyCheck__: true,
+  // WeChat: purposes shown when the platform asks for a scope. getPhoneNumber needs no declaration, and
+  // no location API is called (Android's location switch for BLE scanning is the system's, not
+  // wx.getLocation), so `requiredPrivateInfos` stays undeclared: nothing is declared that is not used.
+  // Alipay: its own privacy popup guards phone number and Bluetooth once they are declared in the
+  // open-platform console (see src/components/privacy-popup/consent.ts).
+  ...(process.env.TARO_ENV === 'weapp'
+    ? {
+        permission: {
+          'scope.bluetooth': { desc: '用于连接ETC车载单元或读卡器，把充值金额圈存到通行卡' },
+        },
+      }
+    : {}),
 })

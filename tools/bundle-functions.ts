@@ -13,20 +13,33 @@ export function functionNames(): string[] {
     .sort()
 }
 
-function sdkVersion(): string {
+/**
+ * Packages CloudBase installs beside each bundle instead of esbuild inlining them: wx-server-sdk
+ * (the runtime's own SDK) and svg-captcha (reads its font file relative to its own folder). Every
+ * other dependency, the Tencent Cloud SMS and Alipay SDKs included, is bundled as locked.
+ */
+const runtimeExternals = ['wx-server-sdk', 'svg-captcha']
+
+function runtimeDependencies(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
     devDependencies?: Record<string, string>
     dependencies?: Record<string, string>
   }
-  return pkg.dependencies?.['wx-server-sdk'] ?? pkg.devDependencies?.['wx-server-sdk'] ?? '^4.0.2'
+  const found: Record<string, string> = { 'wx-server-sdk': '^4.0.2' }
+  for (const name of runtimeExternals) {
+    const version = pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]
+    if (version) found[name] = version
+  }
+  return found
 }
 
 /**
- * Bundles every function into outDir/<name>/index.js (CommonJS for CloudBase's Node 16
- * runtime) with a package.json that lets CloudBase install wx-server-sdk, the only external.
+ * Bundles every function into outDir/<name>/index.js (CommonJS for CloudBase's Node 20
+ * runtime) with a package.json that lets CloudBase install the runtime externals.
  */
 export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunctions')): Promise<string[]> {
   const names = functionNames()
+  const dependencies = runtimeDependencies()
   for (const name of names) {
     const target = join(outDir, name)
     mkdirSync(target, { recursive: true })
@@ -35,9 +48,9 @@ export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunc
       outfile: join(target, 'index.js'),
       bundle: true,
       platform: 'node',
-      target: 'node16',
+      target: 'node20',
       format: 'cjs',
-      external: ['wx-server-sdk'],
+      external: Object.keys(dependencies),
       sourcemap: false,
       minify: false,
       legalComments: 'none',
@@ -48,7 +61,7 @@ export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunc
       version: '1.0.0',
       private: true,
       main: 'index.js',
-      dependencies: { 'wx-server-sdk': sdkVersion() },
+      dependencies,
     }
     writeFileSync(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   }

@@ -15,8 +15,16 @@ export const collections = {
   wechatBindings: 'wechatBindings',
   smsCodes: 'smsCodes',
   rateLimits: 'rateLimits',
+  principals: 'principals',
+  captchas: 'captchas',
+  loginFailures: 'loginFailures',
+  alipayBindings: 'alipayBindings',
   meta: 'meta',
   devOutbox: 'devOutbox',
+  /** Invoice titles set per vehicle (vehicle detail shows them; invoice settings edit them). */
+  invoiceTitles: 'invoiceTitles',
+  /** Who changed what and when: one record per changed (or re-confirmed) target. */
+  auditLog: 'auditLog',
 } as const
 
 export type CollectionName = (typeof collections)[keyof typeof collections]
@@ -24,14 +32,9 @@ export type CollectionName = (typeof collections)[keyof typeof collections]
 /** ISO-8601 instant in UTC, e.g. 2025-03-01T02:00:00.000Z; business days are computed in Asia/Shanghai. */
 export type Instant = string
 
-export const idTypes = [
-  '身份证',
-  '护照',
-  '港澳居民来往内地通行证',
-  '统一社会信用代码',
-  '组织机构代码证',
-] as const
-export type IdType = (typeof idTypes)[number]
+// One list for the contract and the model: the ID types live in types/actions/auth.ts.
+export { idTypes, type IdType } from '../../types/actions/auth'
+import type { IdType } from '../../types/actions/auth'
 
 interface AccountBase {
   id: string
@@ -93,6 +96,11 @@ interface CardBase {
   status: CardStatus
   issuedAt: Instant
   updatedAt: Instant
+  /**
+   * Denormalised from statusListRecords (a record with endAt null) so the 状态名单 filter
+   * needs no join; missing means false. Whoever writes a status-list record keeps it in step.
+   */
+  inStatusList?: boolean
 }
 
 export interface CreditCardDoc extends CardBase {
@@ -129,6 +137,36 @@ export interface StatusListRecordDoc {
   reason: string
   startAt: Instant
   endAt: Instant | null
+}
+
+export interface InvoiceTitleDoc {
+  id: string
+  accountId: string
+  vehicleId: string
+  title: string
+  /** Units: the buyer's tax number; null for personal titles. */
+  taxNumber: string | null
+  isDefault: boolean
+  createdAt: Instant
+}
+
+export interface AuditLogDoc {
+  id: string
+  /** What was done, e.g. parking.set. */
+  action: string
+  accountId: string
+  /** Keyed hash of the login phone of the account that acted (never the phone itself). */
+  principalHash: string
+  /** Keyed hash of the session (token session id or OPENID) the request came through. */
+  sessionHash: string
+  via: 'token' | 'wechat'
+  requestId: string
+  at: Instant
+  target: { collection: string; id: string }
+  before: { [key: string]: string | number | boolean | null }
+  after: { [key: string]: string | number | boolean | null }
+  /** False when the target already was in the requested state (kept: the request is still audited). */
+  changed: boolean
 }
 
 export type RefundState = 'none' | 'refunding' | 'refunded'
@@ -170,8 +208,12 @@ export interface InvoiceDoc {
 
 export interface SessionDoc {
   id: string
-  accountId: string
+  /** The principal that logged in (core/principals.ts). */
+  principalId: string
+  /** The chosen account; null until the principal has bound and chosen one. */
+  accountId: string | null
   userType: UserType
+  /** Of the chosen account; empty while none is chosen. */
   loginPhoneHash: string
   createdAt: Instant
   expiresAt: Instant
@@ -181,11 +223,22 @@ export interface SessionDoc {
 export interface WechatBindingDoc {
   /** The OPENID. */
   id: string
-  accountId: string
+  principalId: string
+  /** Null until the principal has bound and chosen an account. */
+  accountId: string | null
   userType: UserType
   loginPhoneHash: string
   boundAt: Instant
   expiresAt: Instant
+}
+
+/** An Alipay user remembered for a principal, so the next launch resumes the session. */
+export interface AlipayBindingDoc {
+  /** Keyed hash of the Alipay user id. */
+  id: string
+  principalId: string
+  accountId: string | null
+  boundAt: Instant
 }
 
 export interface SmsCodeDoc {

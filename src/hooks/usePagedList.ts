@@ -20,7 +20,11 @@ export interface PagedList<A extends PagedAction> {
   loadingMore: boolean
   error: ApiError | null
   filters: PagedFilters<A>
+  /** The latest first-page answer, for what a list action answers besides its items (e.g. cards.list's `stored`). */
+  firstPage: ActionResponse<A> | null
   setFilters: (filters: PagedFilters<A>) => void
+  /** Replaces loaded items in place (e.g. after a change the server answered with the new rows). */
+  updateItems: (update: (items: PageItem<A>[]) => PageItem<A>[]) => void
   loadMore: () => Promise<void>
   refresh: () => Promise<void>
 }
@@ -40,13 +44,15 @@ export function usePagedList<A extends PagedAction>(
   const [loading, setLoading] = useState(enabled)
   const [loadingMore, setLoadingMore] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
+  const [firstPage, setFirstPage] = useState<ActionResponse<A> | null>(null)
   const generation = useRef(0)
   const busy = useRef(false)
 
   const fetchPage = useCallback(
     (after: string | null) => {
       const payload = { ...filters, limit, ...(after ? { cursor: after } : {}) } as ActionRequest<A>
-      return call(action, payload) as Promise<Page<PageItem<A>>>
+      // every PagedAction answers a Page (possibly with more fields): see PagedAction
+      return call(action, payload) as unknown as Promise<Page<PageItem<A>> & ActionResponse<A>>
     },
     [action, filters, limit],
   )
@@ -62,8 +68,10 @@ export function usePagedList<A extends PagedAction>(
       setItems(page.items)
       setTotal(page.total)
       setCursor(page.nextCursor)
+      setFirstPage(page)
     } catch (e) {
       if (gen !== generation.current) return
+      setFirstPage(null)
       setItems([])
       setTotal(0)
       setCursor(null)
@@ -110,7 +118,9 @@ export function usePagedList<A extends PagedAction>(
     loadingMore,
     error,
     filters,
+    firstPage,
     setFilters,
+    updateItems: setItems,
     loadMore,
     refresh,
   }

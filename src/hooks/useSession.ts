@@ -1,6 +1,8 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+import Taro from '@tarojs/taro'
 import type { Me } from '../../types'
-import { goToLogin, hasSession } from '../services/api'
+import { goToLogin, hasSession, SESSION_CHANGED } from '../services/api'
+import { whenSessionSettled } from '../services/api/launch'
 import { useApiQuery } from './useApiQuery'
 import type { ApiError } from '../services/api'
 
@@ -17,12 +19,27 @@ export interface Session {
  * sent to the login page (an expired session is sent there by the API client).
  */
 export function useSession(options: { requireLogin?: boolean } = {}): Session {
-  const loggedIn = hasSession()
+  const [loggedIn, setLoggedIn] = useState(hasSession)
+  // a session can arrive after the first render (Alipay resumes it at launch) or go away
+  useEffect(() => {
+    const update = () => setLoggedIn(hasSession())
+    Taro.eventCenter.on(SESSION_CHANGED, update)
+    return () => {
+      Taro.eventCenter.off(SESSION_CHANGED, update)
+    }
+  }, [])
   const query = useApiQuery('account.me', {}, { enabled: loggedIn })
   const requireLogin = options.requireLogin ?? false
 
   useEffect(() => {
-    if (requireLogin && !loggedIn) goToLogin()
+    if (!requireLogin || loggedIn) return
+    let active = true
+    void whenSessionSettled().then(() => {
+      if (active && !hasSession()) goToLogin()
+    })
+    return () => {
+      active = false
+    }
   }, [requireLogin, loggedIn])
 
   return {

@@ -1,10 +1,16 @@
 import type {
+  AccountSummary,
   ActionName,
   ActionResponse,
   ApiEnvelope,
   ApiResult,
   ErrorCode,
+  LoginBind,
+  LoginChooseAccount,
+  LoginConfirmLegacy,
+  LoginHome,
   Me,
+  PrincipalSummary,
   VehicleSummary,
 } from '../../types'
 import { errorBody } from '../../types/errors'
@@ -13,7 +19,10 @@ import { errorBody } from '../../types/errors'
 export type FakeAnswer<A extends ActionName> =
   | { data: ActionResponse<A> }
   | { error: ErrorCode; message?: string; fields?: Record<string, string> }
-  | ((payload: unknown) => { data: ActionResponse<A> } | { error: ErrorCode; message?: string })
+  | ((
+      payload: unknown,
+    ) =>
+      { data: ActionResponse<A> } | { error: ErrorCode; message?: string; fields?: Record<string, string> })
 
 export type FakeAnswers = { [A in ActionName]?: FakeAnswer<A> }
 
@@ -25,7 +34,7 @@ export function fakeSend(answers: FakeAnswers) {
     if (!entry) return { ok: false, error: errorBody('UNKNOWN_ACTION'), requestId: 'test' }
     const answer = typeof entry === 'function' ? entry(envelope.payload) : entry
     if ('data' in answer) return { ok: true, data: answer.data, requestId: 'test' } as ApiResult
-    return { ok: false, error: errorBody(answer.error, answer.message), requestId: 'test' }
+    return { ok: false, error: errorBody(answer.error, answer.message, answer.fields), requestId: 'test' }
   }
 }
 
@@ -34,6 +43,16 @@ export const me: Me = {
   phone: '137****2756',
   vehicleCount: 2,
   showStoredValueMenu: true,
+  profile: {
+    userType: 'personal',
+    userTypeLabel: '个人用户',
+    name: '张*',
+    idType: '身份证',
+    idNumber: '330***********2718',
+    phone: '137****2756',
+    agentName: null,
+  },
+  validVehicles: { items: [], total: 0, nextCursor: null },
 }
 
 export const vehicles: VehicleSummary[] = [
@@ -45,7 +64,9 @@ export const vehicles: VehicleSummary[] = [
     cardNo: '3301*****9788',
     cardStatus: 'issued',
     tagNo: '3301*****0001',
+    tagStatus: 'issued',
     signed: true,
+    signing: { channel: '中国银行', signedAt: '2023-08-10T02:00:00.000Z', status: 'signed' },
   },
   {
     id: 'veh-2',
@@ -55,6 +76,80 @@ export const vehicles: VehicleSummary[] = [
     cardNo: '3301*****4421',
     cardStatus: 'frozen',
     tagNo: null,
+    tagStatus: null,
     signed: null,
+    signing: null,
   },
 ]
+
+// ---- auth: login steps as the contract answers them (types/actions/auth.ts) ----
+
+const inAnHour = () => new Date(Date.now() + 3600_000).toISOString()
+
+export const unitAccount: AccountSummary = {
+  id: 'acc-2',
+  userType: 'unit',
+  displayName: '杭州**物流有限公司',
+}
+
+const phonePrincipal: PrincipalSummary = { kind: 'phone', userType: 'personal', display: '137****2756' }
+
+/** A login that reached an account. */
+export function loginHome(overrides: Partial<LoginHome> = {}): LoginHome {
+  return {
+    next: 'home',
+    token: 'session-token',
+    expiresAt: inAnHour(),
+    principal: phonePrincipal,
+    account: me.account,
+    accounts: [me.account, unitAccount],
+    ...overrides,
+  }
+}
+
+export function loginBind(overrides: Partial<LoginBind> = {}): LoginBind {
+  return {
+    next: 'bind',
+    token: 'pending-token',
+    expiresAt: inAnHour(),
+    principal: phonePrincipal,
+    account: null,
+    accounts: [],
+    idTypes: ['身份证', '护照', '港澳居民来往内地通行证', '台湾居民来往大陆通行证'],
+    ...overrides,
+  }
+}
+
+export function loginConfirmLegacy(overrides: Partial<LoginConfirmLegacy> = {}): LoginConfirmLegacy {
+  return {
+    next: 'confirmLegacy',
+    token: 'pending-token',
+    expiresAt: inAnHour(),
+    principal: { kind: 'nickname', userType: 'personal', display: 'zhangsan' },
+    account: null,
+    accounts: [],
+    legacyPhone: '137****2756',
+    ...overrides,
+  }
+}
+
+export function loginChooseAccount(overrides: Partial<LoginChooseAccount> = {}): LoginChooseAccount {
+  return {
+    next: 'chooseAccount',
+    token: 'pending-token',
+    expiresAt: inAnHour(),
+    principal: phonePrincipal,
+    account: null,
+    accounts: [me.account, unitAccount],
+    ...overrides,
+  }
+}
+
+/** A tiny captcha SVG, as auth.captcha answers it. */
+export function captcha(text: string): ActionResponse<'auth.captcha'> {
+  return {
+    captchaId: `captcha-${text}`,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><text x="10" y="30">${text}</text></svg>`,
+    expiresInSeconds: 300,
+  }
+}

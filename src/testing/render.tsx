@@ -51,3 +51,13 @@ export function typeInto(el: Element, value: string): void {
   input.value = value
   input.dispatchEvent(new Event('input', { bubbles: true }))
 }
+
+/** Waits until the selector matches (Taro's H5 components render their inner <input> a tick later). */
+export async function findLater(selector: string, root: ParentNode = document.body): Promise<HTMLElement> {
+  let found: HTMLElement | null = null
+  await waitFor(() => {
+    found = root.querySelector<HTMLElement>(selector)
+    if (!found) throw new Error(`${selector} not found`)
+  })
+  return found as unknown as HTMLElement
+}

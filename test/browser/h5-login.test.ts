@@ -122,9 +122,11 @@ async function submitCode(page: Page, code: string): Promise<ApiResult> {
   return (await (await answer).json()) as ApiResult
 }
 
-function loggedInAccount(result: ApiResult): LoginResult['account'] {
+function loggedInAccount(result: ApiResult): NonNullable<LoginResult['account']> {
   if (!result.ok) throw new Error(`login failed: ${result.error.code} ${result.error.message}`)
-  return (result.data as LoginResult).account
+  const login = result.data as LoginResult
+  if (login.next !== 'home') throw new Error(`login did not reach home: ${login.next}`)
+  return login.account
 }
 
 beforeAll(async () => {

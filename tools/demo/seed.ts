@@ -18,6 +18,8 @@ import type { Doc, Store } from '../../cloudfunctions/ports/store'
 import type { CardStatus, CardType, PlateColor, TripScene, UserType } from '../../types/enums'
 import { fen, type Fen } from '../../types/money'
 import { createRandom, type Random } from './prng'
+import { accountDemoLogins, demoPrincipals } from './seedAccounts'
+import { seedEtcDemo } from './seedEtc'
 
 dayjs.extend(utc)
 dayjs.extend(timezone)
@@ -30,7 +32,7 @@ export interface DemoLogin {
 }
 export type DemoLogins = DemoLogin[]
 
-const seedVersion = 1
+const seedVersion = 2
 const metaId = 'demoSeed'
 
 export const demoLogins: DemoLogins = [
@@ -41,6 +43,7 @@ export const demoLogins: DemoLogins = [
   },
   { phone: '13900139000', userType: 'unit', label: '单位用户 杭州顺达物流有限公司（经办人，200 辆车）' },
   { phone: '13712342756', userType: 'personal', label: '个人用户 欧阳娜娜（储值卡）' },
+  ...accountDemoLogins,
 ]
 
 const highwayStations = [
@@ -432,7 +435,7 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
   )
 
   // 张伟: one credit-card car signed with 中国银行, one new-energy car on a stored-value card.
-  const zhang = b.personal('acc-p-01-zhangwei', '张伟', '330106198503152718', '13800138000', 2100)
+  const zhang = b.personal('acc-p-01-zhangwei', '张伟', '330106198503152716', '13800138000', 2100)
   const zhangCredit = b.vehicle({
     account: zhang,
     plate: '浙A8K2M7',
@@ -465,7 +468,7 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
   b.singleTripInvoices(zhang, zhangStored, b.tripsFor(zhangStored, [6, 12]), '张伟', 4)
 
   // The same phone reaches a second personal account (his mother's), for account switching.
-  const li = b.personal('acc-p-02-lixiuying', '李秀英', '330106195907214526', '13800138000', 0)
+  const li = b.personal('acc-p-02-lixiuying', '李秀英', '330106195907214529', '13800138000', 0)
   const liCar = b.vehicle({
     account: li,
     plate: '浙A62Q90',
@@ -477,7 +480,7 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
   })
   b.tripsFor(liCar, [2, 6])
 
-  const ouyang = b.personal('acc-p-03-ouyangnana', '欧阳娜娜', '330302199211080027', '13712342756', 0)
+  const ouyang = b.personal('acc-p-03-ouyangnana', '欧阳娜娜', '330302199211080028', '13712342756', 0)
   const ouyangCar = b.vehicle({
     account: ouyang,
     plate: '浙CD80321',
@@ -492,7 +495,7 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
 
   // A logistics fleet: 200 current vehicles, mostly yellow-plated trucks across 浙A–浙L.
   const unitName = '杭州顺达物流有限公司'
-  const creditCode = '91330106MA2B3C4D5X'
+  const creditCode = '91330106MA2B3C4D5D'
   const unit: AccountDoc = {
     id: 'acc-u-shunda',
     userType: 'unit',
@@ -533,6 +536,18 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
     const trips = b.tripsFor(vehicle, [1, 7])
     if (i < 20) b.monthlyInvoices(unit, vehicle, trips, unitName, creditCode)
   }
+
+  // Last, so the random stream of the data above stays as it was: a phone user who must bind.
+  const chen = b.personal('acc-p-04-chenjing', '陈静', '330106199006183022', '13588886666', 0)
+  b.vehicle({
+    account: chen,
+    plate: '浙A7M3K9',
+    plateColor: '蓝',
+    cardType: 'credit',
+    cardStatus: 'issued',
+    scope: 'current',
+    signedWith: '浙商银行',
+  })
   return b
 }
 
@@ -580,6 +595,9 @@ export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promi
     collections.invoices,
     b.invoices.map((d) => ({ ...d })),
   )
+  // ETC management additions (card/tag history, signing, titles, parking): tools/demo/seedEtc.ts
+  await seedEtcDemo(store, secrets, now)
+  await writeAll(store, collections.principals, await demoPrincipals(b.vault, b.accounts, now))
   await store.set(collections.meta, metaId, {
     version: seedVersion,
     seededAt: now.toISOString(),

@@ -12,7 +12,18 @@ const lockPath = path.join(__dirname, '../../package-lock.json')
 const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8'))
 const packages = lock.packages
 
-const osNames = ['darwin', 'win32', 'linux', 'android', 'freebsd', 'openharmony', 'sunos', 'aix', 'netbsd', 'openbsd']
+const osNames = [
+  'darwin',
+  'win32',
+  'linux',
+  'android',
+  'freebsd',
+  'openharmony',
+  'sunos',
+  'aix',
+  'netbsd',
+  'openbsd',
+]
 const cpuNames = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el', 'wasm32']
 
 /** os/cpu/libc from names like @swc/core-linux-arm-gnueabihf or @unrs/resolver-binding-linux-x64-musl. */
@@ -20,7 +31,11 @@ function platformOf(name) {
   const parts = name.split('/').pop().split('-')
   const os = parts.find((p) => osNames.includes(p))
   const cpu = parts.find((p) => cpuNames.includes(p)) ?? (parts.includes('universal') ? undefined : undefined)
-  const libc = parts.some((p) => p.startsWith('musl')) ? 'musl' : parts.some((p) => p.startsWith('gnu')) ? 'glibc' : undefined
+  const libc = parts.some((p) => p.startsWith('musl'))
+    ? 'musl'
+    : parts.some((p) => p.startsWith('gnu'))
+      ? 'glibc'
+      : undefined
   return { os, cpu, libc }
 }
 
@@ -70,7 +85,9 @@ for (const [from, entry] of Object.entries(packages)) {
   }
 }
 
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))))
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+)
 lock.packages = sorted
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`)
 console.log(`package-lock.json: recorded ${added} optional package(s) for other platforms`)

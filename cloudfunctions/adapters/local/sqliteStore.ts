@@ -35,6 +35,11 @@ const indexedFieldLists = [
   ['accountId', 'scope', 'plate'],
   ['accountId', 'exitAt'],
   ['accountId', 'cardType', 'status'],
+  // ETC management lists: vehicles by card status, cards per tab, tags by status, status-list records.
+  ['accountId', 'scope', 'cardStatus', 'plate'],
+  ['accountId', 'type', 'status', 'issuedAt'],
+  ['accountId', 'status', 'issuedAt'],
+  ['cardId', 'startAt'],
   ['loginPhoneHash'],
   ['vehicleId'],
   ['cardId'],

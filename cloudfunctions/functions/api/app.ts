@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import type { CaptchaRenderer } from '../../core/captchas'
 import { PersonalDataVault } from '../../core/personalDataVault'
+import type { PlatformAuth } from '../../ports/platformAuth'
 import type { Clock } from '../../ports/clock'
 import type { Secrets } from '../../ports/secrets'
 import type { Sms } from '../../ports/sms'
@@ -27,6 +29,10 @@ export interface ApiDeps {
   sms: Sms
   clock: Clock
   secrets: Secrets
+  /** WeChat/Alipay phone numbers and Alipay OAuth; without it those logins answer LOGIN_METHOD_UNAVAILABLE. */
+  platformAuth?: PlatformAuth
+  /** Graphic captchas; defaults to svg-captcha. Tests pass one whose answer they know. */
+  captcha?: CaptchaRenderer
   /** One entry per call; never carries personal data. */
   log?: (entry: ApiLogEntry) => void
   /** Unexpected failures, for the operator's log only (never sent to the client). */

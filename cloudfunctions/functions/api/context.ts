@@ -1,4 +1,6 @@
+import type { CaptchaRenderer } from '../../core/captchas'
 import type { PersonalDataVault } from '../../core/personalDataVault'
+import type { PlatformAuth } from '../../ports/platformAuth'
 import type { Clock } from '../../ports/clock'
 import type { Secrets } from '../../ports/secrets'
 import type { Sms } from '../../ports/sms'
@@ -10,11 +12,22 @@ import type { ErrorCode } from '../../../types/errors'
 export type Caller =
   { platform: 'wechat'; openid: string } | { platform: 'http'; token: string | null; ip: string }
 
+export type SessionRef = { kind: 'token'; sessionId: string } | { kind: 'wechat'; openid: string }
+
+/** A logged-in principal, possibly before it has bound or chosen an account (auth actions only). */
+export interface PrincipalIdentity {
+  principalId: string
+  accountId: string | null
+  userType: UserType
+  session: SessionRef
+  expiresAt: string
+}
+
 export interface Identity {
   accountId: string
   userType: UserType
   loginPhoneHash: string
-  session: { kind: 'token'; sessionId: string } | { kind: 'wechat'; openid: string }
+  session: SessionRef
 }
 
 export interface ActionContext {
@@ -23,6 +36,10 @@ export interface ActionContext {
   clock: Clock
   secrets: Secrets
   vault: PersonalDataVault
+  /** Missing: the WeChat/Alipay phone and Alipay session actions answer LOGIN_METHOD_UNAVAILABLE. */
+  platformAuth?: PlatformAuth
+  /** Missing: the svg-captcha renderer (actions/authCaptcha.ts). */
+  captcha?: CaptchaRenderer
   caller: Caller
   requestId: string
 }

@@ -1,4 +1,3 @@
-import { webcrypto } from 'node:crypto'
 import cloud from 'wx-server-sdk'
 import { createCloudbaseStore, type CloudbaseDatabase } from '../../adapters/cloudbase/cloudbaseStore'
 import { systemClock } from '../../ports/clock'
@@ -8,10 +7,12 @@ import type { ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
 import { createApi, type Api, type Caller } from './app'
 import { OutboxSms } from '../../adapters/local/outboxSms'
-
-// jose signs with WebCrypto; CloudBase's Node 16 runtime has it only as crypto.webcrypto.
-const globalCrypto = globalThis as { crypto?: unknown }
-globalCrypto.crypto ??= webcrypto
+import { TencentSms, tencentSmsConfigFromEnv } from '../../adapters/tencentSms/tencentSms'
+import { WechatPhone, type PhoneNumberOpenApi } from '../../adapters/wechat/wechatPhone'
+import { AlipayPhone } from '../../adapters/alipay/alipayPhone'
+import { alipayConfigFromEnv, type AlipayConfig } from '../../adapters/alipay/alipayKeys'
+import { PlatformAuthError, type AlipayOAuth, type PlatformAuth } from '../../ports/platformAuth'
+import type { Store } from '../../ports/store'
 
 /** What CloudBase's HTTP access hands the function. */
 interface HttpEvent {
@@ -47,11 +48,49 @@ export function secretsFromEnv(): Secrets {
   }
 }
 
-/** No SMS provider is wired yet; SMS_PROVIDER=outbox keeps codes in the devOutbox collection (test envs only). */
+/** SMS_PROVIDER=tencent sends through Tencent Cloud SMS; outbox keeps codes in devOutbox (test envs only). */
 const unconfiguredSms: Sms = {
   async send() {
     throw new ConfigurationError('短信服务未配置（设置 SMS_PROVIDER）')
   },
+}
+
+function fromEnv<T>(read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw new ConfigurationError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+function smsFromEnv(store: Store): Sms {
+  if (process.env.SMS_PROVIDER === 'tencent') return new TencentSms(fromEnv(() => tencentSmsConfigFromEnv()))
+  if (process.env.SMS_PROVIDER === 'outbox') return new OutboxSms(store, systemClock)
+  return unconfiguredSms
+}
+
+/** WeChat through cloud.openapi; Alipay from ALIPAY_* (all four or none). alipay-sdk loads on first use only. */
+function platformAuthFromEnv(): PlatformAuth {
+  const alipay: AlipayConfig | null = fromEnv(() => alipayConfigFromEnv())
+  const notConfigured = () => new PlatformAuthError('unavailable', '支付宝登录未配置（ALIPAY_* 环境变量）')
+  let oauth: Promise<AlipayOAuth> | null = null
+  return {
+    wechatPhone: new WechatPhone(cloud.openapi as unknown as PhoneNumberOpenApi),
+    alipayPhone: alipay
+      ? new AlipayPhone(alipay)
+      : {
+          async phoneNumberOf() {
+            throw notConfigured()
+          },
+        },
+    alipayOAuth: {
+      async userIdOf(authCode) {
+        if (!alipay) throw notConfigured()
+        oauth ??= import('../../adapters/alipay/alipayOAuth').then((m) => new m.AlipayOAuthClient(alipay))
+        return (await oauth).userIdOf(authCode)
+      },
+    },
+  }
 }
 
 let api: Api | null = null
@@ -63,7 +102,8 @@ function getApi(): Api {
   const secrets = secretsFromEnv()
   api = createApi({
     store,
-    sms: process.env.SMS_PROVIDER === 'outbox' ? new OutboxSms(store, systemClock) : unconfiguredSms,
+    sms: smsFromEnv(store),
+    platformAuth: platformAuthFromEnv(),
     clock: systemClock,
     secrets,
     log: (entry) => console.log(JSON.stringify({ type: 'api', ...entry })),

@@ -9,12 +9,14 @@ export const cardTypeLabels: Record<CardType, string> = { credit: '记账卡', s
 export interface VehicleCardProps {
   vehicle: VehicleSummary
   className?: string
+  /** Opens the vehicle (e.g. its detail page). */
+  onClick?: () => void
 }
 
-/** One vehicle: plate, card type, masked card number, card status and, for credit cards, signing. */
-export default function VehicleCard({ vehicle, className }: VehicleCardProps) {
+/** One vehicle: plate, card type, masked card number, card status, tag and, for credit cards only, signing. */
+export default function VehicleCard({ vehicle, className, onClick }: VehicleCardProps) {
   return (
-    <View className={`vehicle-card card${className ? ` ${className}` : ''}`}>
+    <View className={`vehicle-card card${className ? ` ${className}` : ''}`} onClick={onClick}>
       <View className="vehicle-card__top">
         <PlateTag plate={vehicle.plate} color={vehicle.plateColor} />
         <Text className={`vehicle-card__status vehicle-card__status--${vehicle.cardStatus}`}>
@@ -30,6 +32,7 @@ export default function VehicleCard({ vehicle, className }: VehicleCardProps) {
         {vehicle.cardType === 'credit' ? (
           <Text className={`vehicle-card__signed${vehicle.signed ? ' vehicle-card__signed--yes' : ''}`}>
             {vehicle.signed ? '已签约' : '未签约'}
+            {vehicle.signed && vehicle.signing ? ` · ${vehicle.signing.channel}` : ''}
           </Text>
         ) : null}
       </View>

@@ -21,7 +21,7 @@ describe('home page', () => {
   it("greets the user and lists the account's current vehicles", async () => {
     answer({
       'account.me': { data: me },
-      'vehicles.list': { data: { items: vehicles, total: 2, nextCursor: null } },
+      'vehicles.list': { data: { items: vehicles, total: 2, nextCursor: null, cardStatus: 'issued' } },
     })
     await mount(() => <HomePage />)
     await waitForText('您好，张*')
@@ -47,7 +47,7 @@ describe('home page', () => {
   it('says so when the account has no current vehicle', async () => {
     answer({
       'account.me': { data: { ...me, vehicleCount: 0 } },
-      'vehicles.list': { data: { items: [], total: 0, nextCursor: null } },
+      'vehicles.list': { data: { items: [], total: 0, nextCursor: null, cardStatus: 'issued' } },
     })
     await mount(() => <HomePage />)
     await waitForText('暂无有效车辆')

@@ -4,6 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import VehicleCard from '../../components/vehicle-card'
 import { useSession } from '../../hooks/useSession'
 import { usePagedList } from '../../hooks/usePagedList'
+import { etcRoutes } from '../../packages/etc/routes'
 import './index.scss'
 
 export default function HomePage() {
@@ -61,7 +62,12 @@ export default function HomePage() {
         <Text className="state-text">暂无有效车辆</Text>
       ) : null}
       {vehicles.items.map((v) => (
-        <VehicleCard key={v.id} className="home-vehicle" vehicle={v} />
+        <VehicleCard
+          key={v.id}
+          className="home-vehicle"
+          vehicle={v}
+          onClick={() => void Taro.navigateTo({ url: etcRoutes.vehicle(v.id) })}
+        />
       ))}
       {vehicles.hasMore ? (
         <Button

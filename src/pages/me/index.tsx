@@ -3,9 +3,26 @@ import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Button, Dialog } from '@nutui/nutui-react-taro'
 import { useSession } from '../../hooks/useSession'
-import { errorMessage, LOGIN_URL } from '../../services/api'
+import { errorMessage, loginKind, LOGIN_URL } from '../../services/api'
 import { logout } from '../../services/api'
+import VehicleCard from '../../components/vehicle-card'
+import { etcRoutes } from '../../packages/etc/routes'
 import './index.scss'
+
+const go = (url: string) => () => void Taro.navigateTo({ url })
+
+/** User center menu (seed 001 §2.4–2.5): ETC management and basic info. */
+const menu = [
+  {
+    title: '车辆管理',
+    className: 'me-menu-vehicles',
+    open: () => void Taro.switchTab({ url: '/pages/vehicles/index' }),
+  },
+  { title: '通行卡管理', className: 'me-menu-cards', open: go(etcRoutes.cards) },
+  { title: '标签管理', className: 'me-menu-tags', open: go(etcRoutes.tags) },
+  { title: '拓展授权管理', className: 'me-menu-parking', open: go(etcRoutes.parking) },
+  { title: '用户基本信息', className: 'me-menu-profile', open: go(etcRoutes.profile) },
+]
 
 export default function MePage() {
   const session = useSession({ requireLogin: true })
@@ -51,19 +68,66 @@ export default function MePage() {
         ) : null}
       </View>
 
-      <View className="card me__menu">
-        <View className="me__menu-item" onClick={() => void Taro.switchTab({ url: '/pages/vehicles/index' })}>
-          <Text>我的车辆</Text>
-          <Text className="muted">{'>'}</Text>
+      {me && me.validVehicles.items.length > 0 ? (
+        <View className="me__valid">
+          <Text className="me__section">有效车辆</Text>
+          {me.validVehicles.items.map((v) => (
+            <VehicleCard
+              key={v.id}
+              className="me-vehicle"
+              vehicle={v}
+              onClick={() => void Taro.navigateTo({ url: etcRoutes.vehicle(v.id) })}
+            />
+          ))}
+          {me.validVehicles.nextCursor ? (
+            <Text
+              className="me__more link"
+              onClick={() => void Taro.switchTab({ url: '/pages/vehicles/index' })}
+            >
+              查看全部 {me.validVehicles.total} 辆有效车辆
+            </Text>
+          ) : null}
         </View>
+      ) : null}
+
+      <View className="card me__menu">
+        {menu.map((m) => (
+          <View key={m.className} className={`me__menu-item ${m.className}`} onClick={m.open}>
+            <Text>{m.title}</Text>
+            <Text className="muted">{'>'}</Text>
+          </View>
+        ))}
         {me?.showStoredValueMenu ? (
-          <View className="me__menu-item me__stored-value">
+          <View
+            className="me__menu-item me__stored-value me-menu-stored"
+            onClick={() => void Taro.navigateTo({ url: etcRoutes.soon('储值卡资金服务') })}
+          >
             <Text>储值卡资金服务</Text>
             <Text className="muted">即将上线</Text>
           </View>
         ) : null}
       </View>
 
+      {session.loggedIn ? (
+        <View className="card me__menu me__account">
+          {loginKind() === 'nickname' ? (
+            <View
+              className="me__menu-item me-change-password"
+              onClick={() => void Taro.navigateTo({ url: '/packages/auth/pages/change-password/index' })}
+            >
+              <Text>修改密码</Text>
+              <Text className="muted">{'>'}</Text>
+            </View>
+          ) : null}
+          <View
+            className="me__menu-item me-switch-account"
+            onClick={() => void Taro.navigateTo({ url: '/packages/auth/pages/switch-account/index' })}
+          >
+            <Text>切换账号</Text>
+            <Text className="muted">{'>'}</Text>
+          </View>
+        </View>
+      ) : null}
       {logoutError ? <Text className="error-text me__logout-error">{logoutError}</Text> : null}
       {session.loggedIn ? (
         <Button block className="me-logout" onClick={() => setConfirming(true)}>

@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import type { ApiEnvelope, VehicleSummary } from '../../../types'
 import { fakeSend, vehicles } from '../../testing/fake-api'
 import { click, find, mount, text, waitForText } from '../../testing/render'
@@ -16,9 +17,11 @@ beforeEach(() => {
   const fake = fakeSend({
     'vehicles.list': (payload) => {
       const p = payload as { scope?: string; cursor?: string }
-      if (p.scope === 'history') return { data: { items: [old], total: 1, nextCursor: null } }
-      if (p.cursor === 'page-2') return { data: { items: [third], total: 3, nextCursor: null } }
-      return { data: { items: vehicles, total: 3, nextCursor: 'page-2' } }
+      if (p.scope === 'history')
+        return { data: { items: [old], total: 1, nextCursor: null, cardStatus: 'all' } }
+      if (p.cursor === 'page-2')
+        return { data: { items: [third], total: 3, nextCursor: null, cardStatus: 'issued' } }
+      return { data: { items: vehicles, total: 3, nextCursor: 'page-2', cardStatus: 'issued' } }
     },
   })
   jest.mocked(send).mockImplementation((envelope: ApiEnvelope) => fake(envelope))
@@ -43,5 +46,14 @@ describe('vehicles page', () => {
     await waitForText('浙C00001')
     expect(text()).toContain('共 1 条')
     expect(text()).toContain('已注销')
+  })
+
+  it('opens the vehicle detail from a row', async () => {
+    const navigate = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' })
+    await mount(() => <VehiclesPage />)
+    await waitForText('共 3 条')
+    click(find('.vehicles-item'))
+    expect(navigate).toHaveBeenCalledWith({ url: '/packages/etc/pages/vehicle/index?id=veh-1' })
+    navigate.mockRestore()
   })
 })

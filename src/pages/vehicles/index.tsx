@@ -6,6 +6,7 @@ import ListWithFilters from '../../components/list-with-filters'
 import VehicleCard from '../../components/vehicle-card'
 import { usePagedList } from '../../hooks/usePagedList'
 import { useSession } from '../../hooks/useSession'
+import { etcRoutes } from '../../packages/etc/routes'
 import './index.scss'
 
 type Scope = 'current' | 'history'
@@ -114,7 +115,13 @@ export default function VehiclesPage() {
         loadingMore={list.loadingMore}
         error={list.error}
         keyOf={(v) => v.id}
-        renderItem={(v) => <VehicleCard className="vehicles-item" vehicle={v} />}
+        renderItem={(v) => (
+          <VehicleCard
+            className="vehicles-item"
+            vehicle={v}
+            onClick={() => void Taro.navigateTo({ url: etcRoutes.vehicle(v.id) })}
+          />
+        )}
         onLoadMore={() => void list.loadMore()}
         onRetry={() => void list.refresh()}
         emptyText={list.filters.plate ? '没有符合条件的车辆' : '暂无数据'}

@@ -1,14 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import {
-  collections,
-  type AccountDoc,
-  type RateLimitDoc,
-  type SessionDoc,
-  type SmsCodeDoc,
-  type WechatBindingDoc,
-} from '../../../core/documents'
+import { collections, type AccountDoc, type RateLimitDoc, type SmsCodeDoc } from '../../../core/documents'
+import { phonePrincipalId, type PhonePrincipalDoc, type PrincipalDoc } from '../../../core/principals'
 import { applyRateRule, rateLimitId, type RateRule } from '../../../core/rateLimits'
-import { signSessionToken, wechatBindingTtlSeconds } from '../../../core/sessionTokens'
 import {
   callerSendRules,
   checkSmsCode,
@@ -19,15 +11,14 @@ import {
   smsCodeRules,
   type SmsCheck,
 } from '../../../core/smsCodes'
+import type { LoginResult } from '../../../../types/actions/auth'
 import type { ActionResponses, ParsedRequest } from '../../../../types/api'
 import type { UserType } from '../../../../types/enums'
-import { ActionError, type ActionContext, type AuthedContext, type Caller } from '../context'
-import { accountSummary, type Stored } from './views'
-
-function callerKey(ctx: ActionContext, caller: Caller): string {
-  const raw = caller.platform === 'wechat' ? `wechat:${caller.openid}` : `ip:${caller.ip}`
-  return ctx.vault.lookupHash('caller', raw)
-}
+import type { ErrorCode } from '../../../../types/errors'
+import { ActionError, type ActionContext } from '../context'
+import { callerKey } from './authNickname'
+import { startSession } from './authSessions'
+import type { Stored } from './views'
 
 /** Accounts a phone reaches for a user type, oldest id first so the default pick is stable. */
 async function accountsReachedBy(
@@ -112,54 +103,41 @@ export async function loginBySms(
   })
   if (check.result === 'expired') throw new ActionError('SMS_CODE_EXPIRED')
   if (check.result !== 'ok') throw new ActionError('SMS_CODE_INVALID')
-
-  const accounts = await accountsReachedBy(ctx, phoneHash, input.userType)
-  const account = accounts[0]
   // Same answer as a wrong code, so the login form cannot be used to probe registrations.
-  if (!account) throw new ActionError('SMS_CODE_INVALID')
-
-  const summary = accountSummary(account)
-  const all = accounts.map(accountSummary)
-  if (ctx.caller.platform === 'wechat') {
-    const expiresAt = new Date(now.getTime() + wechatBindingTtlSeconds * 1000).toISOString()
-    const binding: WechatBindingDoc = {
-      id: ctx.caller.openid,
-      accountId: account.id,
-      userType: account.userType,
-      loginPhoneHash: phoneHash,
-      boundAt: now.toISOString(),
-      expiresAt,
-    }
-    await ctx.store.set(collections.wechatBindings, binding.id, { ...binding })
-    return { expiresAt, account: summary, accounts: all }
-  }
-  const sessionId = randomUUID()
-  const { token, expiresAt } = await signSessionToken(
-    { accountId: account.id, sessionId },
-    ctx.secrets.sessionKey,
-    now,
-  )
-  const session: SessionDoc = {
-    id: sessionId,
-    accountId: account.id,
-    userType: account.userType,
-    loginPhoneHash: phoneHash,
-    createdAt: now.toISOString(),
-    expiresAt: expiresAt.toISOString(),
-    revokedAt: null,
-  }
-  await ctx.store.set(collections.sessions, sessionId, { ...session })
-  return { token, expiresAt: session.expiresAt, account: summary, accounts: all }
+  return phoneLogin(ctx, input.phone, input.userType, 'SMS_CODE_INVALID')
 }
 
-export async function logout(ctx: AuthedContext): Promise<ActionResponses['auth.logout']> {
-  const { session } = ctx.identity
-  if (session.kind === 'wechat') {
-    await ctx.store.remove(collections.wechatBindings, session.openid)
-  } else {
-    await ctx.store.update(collections.sessions, session.sessionId, {
-      revokedAt: ctx.clock.now().toISOString(),
-    })
-  }
-  return { loggedOut: true }
+/**
+ * A phone the caller has proved (SMS code or platform authorization) logs in as its principal,
+ * created unbound on its first login so it must bind (信息校验) before seeing any account.
+ */
+export async function phoneLogin(
+  ctx: ActionContext,
+  phone: string,
+  userType: UserType,
+  unknownPhone: ErrorCode,
+): Promise<LoginResult> {
+  const phoneHash = ctx.vault.lookupHash('phone', phone)
+  if ((await accountsReachedBy(ctx, phoneHash, userType)).length === 0) throw new ActionError(unknownPhone)
+  const id = phonePrincipalId(userType, phoneHash)
+  const now = ctx.clock.now().toISOString()
+  const principal = await ctx.store.transaction(async (tx): Promise<PrincipalDoc> => {
+    const existing = await tx.get<Stored<PrincipalDoc>>(collections.principals, id)
+    if (existing) return existing
+    const created: PhonePrincipalDoc = {
+      id,
+      kind: 'phone',
+      userType,
+      phoneHash,
+      phone: ctx.vault.seal(phone),
+      bindingState: 'unbound',
+      verifiedIdHashes: [],
+      lastAccountId: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await tx.set(collections.principals, id, { ...created })
+    return created
+  })
+  return startSession(ctx, principal)
 }

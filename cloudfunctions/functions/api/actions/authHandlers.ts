@@ -1,9 +1,42 @@
 import type { authRequestSchemas } from '../../../../types/actions/auth'
 import type { HandlerTable } from '../handlers'
-import { loginBySms, logout, sendSmsCode } from './auth'
+import { loginBySms, sendSmsCode } from './auth'
+import { createCaptcha } from './authCaptcha'
+import { changePassword, loginByNickname, recoverNickname, resetPassword } from './authNickname'
+import { loginByAlipayPhone, loginByWechatPhone, resumeAlipay } from './authPlatform'
+import {
+  accounts,
+  alipaySession,
+  bind,
+  confirmLegacyBinding,
+  logout,
+  principalHandler,
+  refresh,
+  sendLegacyBindingCode,
+  switchAccount,
+} from './authPrincipal'
 
+/**
+ * Public: no session needed. principalHandler: a logged-in principal, before or after it has
+ * chosen an account (binding, switching, sessions). None of them takes identity from the body.
+ */
 export const authHandlers: HandlerTable<keyof typeof authRequestSchemas> = {
   'auth.sendSmsCode': { access: 'public', run: sendSmsCode },
   'auth.loginBySms': { access: 'public', run: loginBySms },
-  'auth.logout': { access: 'account', run: logout },
+  'auth.captcha': { access: 'public', run: createCaptcha },
+  'auth.loginByNickname': { access: 'public', run: loginByNickname },
+  'auth.recoverNickname': { access: 'public', run: recoverNickname },
+  'auth.resetPassword': { access: 'public', run: resetPassword },
+  'auth.loginByWechatPhone': { access: 'public', run: loginByWechatPhone },
+  'auth.loginByAlipayPhone': { access: 'public', run: loginByAlipayPhone },
+  'auth.resumeAlipay': { access: 'public', run: resumeAlipay },
+  'auth.logout': principalHandler(logout),
+  'auth.changePassword': principalHandler(changePassword),
+  'auth.alipaySession': principalHandler(alipaySession),
+  'auth.bind': principalHandler(bind),
+  'auth.sendLegacyBindingCode': principalHandler(sendLegacyBindingCode),
+  'auth.confirmLegacyBinding': principalHandler(confirmLegacyBinding),
+  'auth.accounts': principalHandler(accounts),
+  'auth.switchAccount': principalHandler(switchAccount),
+  'auth.refresh': principalHandler(refresh),
 }

@@ -1,6 +1,15 @@
-import { maskCardNo, maskPersonalName, maskUnitName } from '../../../core/masking'
-import type { AccountDoc, CardDoc, TagDoc, VehicleDoc } from '../../../core/documents'
-import type { AccountSummary, VehicleSummary } from '../../../../types/api'
+import { maskCardNo, maskIdNumber, maskPersonalName, maskUnitName } from '../../../core/masking'
+import type { AccountDoc, CardDoc, InvoiceTitleDoc, TagDoc, VehicleDoc } from '../../../core/documents'
+import { StoreError, type Query, type QueryPage } from '../../../ports/store'
+import type {
+  AccountSummary,
+  CardInfo,
+  InvoiceTitleInfo,
+  SigningInfo,
+  TagInfo,
+  VehicleSummary,
+} from '../../../../types/api'
+import { ActionError, type AuthedContext } from '../context'
 
 /** Documents as the store returns them (the port types documents as open records). */
 export type Stored<T> = T & { [key: string]: unknown }
@@ -10,6 +19,48 @@ export function accountSummary(account: AccountDoc): AccountSummary {
     id: account.id,
     userType: account.userType,
     displayName: account.userType === 'unit' ? maskUnitName(account.name) : maskPersonalName(account.name),
+  }
+}
+
+export function signingInfo(card: CardDoc | null): SigningInfo | null {
+  if (card?.type !== 'credit' || !card.signing) return null
+  const { channel, signedAt, status } = card.signing
+  return { channel, signedAt, status }
+}
+
+export function cardInfo(card: CardDoc): CardInfo {
+  return {
+    id: card.id,
+    cardNo: maskCardNo(card.cardNo),
+    type: card.type,
+    status: card.status,
+    inStatusList: card.inStatusList === true,
+    issuedAt: card.issuedAt,
+    updatedAt: card.updatedAt,
+    canViewDetail: card.status !== 'cancelled',
+  }
+}
+
+export function tagInfo(tag: TagDoc): TagInfo {
+  return {
+    id: tag.id,
+    tagNo: maskCardNo(tag.tagNo),
+    brand: tag.brand,
+    model: tag.model,
+    outlet: tag.outlet,
+    issuedAt: tag.issuedAt,
+    status: tag.status,
+  }
+}
+
+export function invoiceTitleInfo(title: InvoiceTitleDoc): InvoiceTitleInfo {
+  // A personal buyer name is personal data like any other name; a company name is public.
+  const masked = title.taxNumber === null ? maskPersonalName(title.title) : title.title
+  return {
+    id: title.id,
+    title: masked,
+    taxNumber: title.taxNumber === null ? null : maskIdNumber(title.taxNumber),
+    isDefault: title.isDefault,
   }
 }
 
@@ -27,6 +78,51 @@ export function vehicleSummary(
     cardNo: card ? maskCardNo(card.cardNo) : '',
     cardStatus: card?.status ?? vehicle.cardStatus,
     tagNo: tag ? maskCardNo(tag.tagNo) : null,
+    tagStatus: tag?.status ?? null,
     signed: card?.type === 'credit' ? card.signing?.status === 'signed' : null,
+    signing: signingInfo(card),
   }
+}
+
+/** A page of a store query; a cursor the store cannot decode is the caller's mistake, not ours. */
+export async function queryPage<T>(
+  ctx: AuthedContext,
+  collection: string,
+  query: Query,
+): Promise<QueryPage<Stored<T>>> {
+  try {
+    return await ctx.store.query<Stored<T>>(collection, query)
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'INVALID_QUERY') {
+      throw new ActionError('INVALID_INPUT', '分页参数不正确', { cursor: '分页参数不正确' })
+    }
+    throw error
+  }
+}
+
+/**
+ * A document of the session's account, or NOT_FOUND. Another account's id answers exactly
+ * like an id that does not exist, so ids cannot be probed across accounts.
+ */
+export async function ownDoc<T extends { accountId: string }>(
+  ctx: AuthedContext,
+  collection: string,
+  id: string,
+): Promise<Stored<T>> {
+  const doc = await ctx.store.get<Stored<T>>(collection, id)
+  if (!doc || doc.accountId !== ctx.identity.accountId) throw new ActionError('NOT_FOUND')
+  return doc
+}
+
+/** Loads documents by id (page-sized sets), keyed by id; missing ids are simply absent. */
+export async function getMany<T>(
+  ctx: AuthedContext,
+  collection: string,
+  ids: Iterable<string>,
+): Promise<Map<string, Stored<T>>> {
+  const unique = [...new Set(ids)]
+  const docs = await Promise.all(unique.map((id) => ctx.store.get<Stored<T>>(collection, id)))
+  const out = new Map<string, Stored<T>>()
+  for (const doc of docs) if (doc && typeof doc['id'] === 'string') out.set(doc['id'], doc)
+  return out
 }

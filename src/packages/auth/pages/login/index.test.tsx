@@ -1,9 +1,18 @@
 import type { ApiEnvelope } from '../../../../../types'
-import { fakeSend, me } from '../../../../testing/fake-api'
+import Taro from '@tarojs/taro'
+import {
+  captcha,
+  fakeSend,
+  loginBind,
+  loginChooseAccount,
+  loginConfirmLegacy,
+  loginHome,
+  me,
+} from '../../../../testing/fake-api'
 import { waitFor } from '@testing-library/dom'
-import { click, find, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
-import { hasSession } from '../../../../services/api'
+import { hasSession, loginKind, readSession } from '../../../../services/api'
 import LoginPage from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
@@ -12,14 +21,7 @@ const answers = fakeSend({
   'auth.sendSmsCode': { data: { cooldownSeconds: 60, expiresInSeconds: 300 } },
   'auth.loginBySms': (payload) =>
     (payload as { code: string }).code === '123456'
-      ? {
-          data: {
-            token: 'session-token',
-            expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-            account: me.account,
-            accounts: [me.account],
-          },
-        }
+      ? { data: loginHome({ accounts: [me.account] }) }
       : { error: 'SMS_CODE_INVALID' },
 })
 
@@ -30,6 +32,7 @@ async function agree(): Promise<void> {
 
 beforeEach(() => {
   localStorage.clear()
+  jest.mocked(send).mockClear()
   jest.mocked(send).mockImplementation((envelope: ApiEnvelope) => answers(envelope))
 })
 
@@ -106,5 +109,132 @@ describe('login page', () => {
     click(find('.login-submit'))
     await waitForText('登录成功')
     expect(hasSession()).toBe(true)
+  })
+})
+
+describe('login page: nickname login', () => {
+  let captchas = 0
+  const nicknameAnswers = fakeSend({
+    'auth.captcha': () => ({ data: captcha(`c${++captchas}`) }),
+    'auth.loginByNickname': (payload) => {
+      const p = payload as { password: string; captchaText: string; captchaId: string }
+      if (p.password === 'locked') {
+        return { error: 'LOGIN_LOCKED', message: '密码错误次数过多，账号已锁定，请30分钟后再试' }
+      }
+      if (p.captchaId !== `captcha-${p.captchaText}`) return { error: 'CAPTCHA_INVALID' }
+      if (p.password !== 'right-pass1') return { error: 'PASSWORD_INVALID' }
+      return {
+        data: loginHome({ principal: { kind: 'nickname', userType: 'personal', display: 'zhangsan' } }),
+      }
+    },
+  })
+
+  beforeEach(() => {
+    captchas = 0
+    jest.mocked(send).mockImplementation((envelope: ApiEnvelope) => nicknameAnswers(envelope))
+  })
+
+  function captchaSrc(): string {
+    return find('.login-captcha-image').getAttribute('src') ?? ''
+  }
+
+  async function openNicknameTab(): Promise<void> {
+    await mount(() => <LoginPage />)
+    click(find('.login-tab-nickname'))
+    await waitFor(() => expect(captchaSrc()).toMatch(/^data:image\/svg\+xml;base64,/))
+    for (const field of ['login-nickname', 'login-password', 'login-captcha'])
+      await findLater(`.${field} input`)
+  }
+
+  it('shows the portal fields, the captcha image and the recovery links', async () => {
+    await openNicknameTab()
+    expect(find('.login-nickname input').getAttribute('placeholder')).toBe('请输入网站昵称')
+    expect(find('.login-password input').getAttribute('placeholder')).toBe('请输入密码')
+    expect(find('.login-captcha input').getAttribute('placeholder')).toBe('请输入图形验证码')
+    expect(text()).toContain('找回昵称')
+    expect(text()).toContain('忘记密码?')
+    const svg = Buffer.from(captchaSrc().split(',')[1], 'base64').toString('utf8')
+    expect(svg).toContain('c1')
+  })
+
+  it('a tap on the image gets a new captcha', async () => {
+    await openNicknameTab()
+    const first = captchaSrc()
+    click(find('.login-captcha-image'))
+    await waitFor(() => expect(captchaSrc()).not.toBe(first))
+    expect(captchas).toBe(2)
+  })
+
+  it('requires the agreement before a nickname login', async () => {
+    await openNicknameTab()
+    typeInto(find('.login-nickname'), 'zhangsan')
+    typeInto(find('.login-password'), 'right-pass1')
+    typeInto(find('.login-captcha'), 'c1')
+    click(find('.login-submit'))
+    await waitForText('请先阅读并同意《用户协议》和《隐私政策》')
+    expect(jest.mocked(send).mock.calls.some(([e]) => e.action === 'auth.loginByNickname')).toBe(false)
+  })
+
+  it('shows the server error for a wrong password and refreshes the used captcha', async () => {
+    await openNicknameTab()
+    const first = captchaSrc()
+    typeInto(find('.login-nickname'), 'zhangsan')
+    typeInto(find('.login-password'), 'wrong')
+    typeInto(find('.login-captcha'), 'c1')
+    await agree()
+    click(find('.login-submit'))
+    await waitForText('昵称或密码错误')
+    await waitFor(() => expect(captchaSrc()).not.toBe(first))
+    expect((find('.login-captcha input') as HTMLInputElement).value).toBe('')
+    expect(hasSession()).toBe(false)
+  })
+
+  it('shows the lockout message with its minutes as the server gives it', async () => {
+    await openNicknameTab()
+    typeInto(find('.login-nickname'), 'zhangsan')
+    typeInto(find('.login-password'), 'locked')
+    typeInto(find('.login-captcha'), 'c1')
+    await agree()
+    click(find('.login-submit'))
+    await waitForText('账号已锁定，请30分钟后再试')
+  })
+
+  it('logs in with the right password and captcha', async () => {
+    const reLaunch = jest.spyOn(Taro, 'reLaunch').mockResolvedValue({ errMsg: 'reLaunch:ok' })
+    await openNicknameTab()
+    typeInto(find('.login-nickname'), 'zhangsan')
+    typeInto(find('.login-password'), 'right-pass1')
+    typeInto(find('.login-captcha'), 'c1')
+    await agree()
+    click(find('.login-submit'))
+    await waitForText('登录成功')
+    expect(hasSession()).toBe(true)
+    expect(loginKind()).toBe('nickname')
+    await waitFor(() => expect(reLaunch).toHaveBeenCalledWith({ url: '/pages/home/index' }))
+    reLaunch.mockRestore()
+  })
+})
+
+describe('login page: what comes after the login', () => {
+  it.each([
+    ['bind', loginBind(), '/packages/auth/pages/bind/index'],
+    ['confirmLegacy', loginConfirmLegacy(), '/packages/auth/pages/legacy-confirm/index'],
+    ['chooseAccount', loginChooseAccount(), '/packages/auth/pages/bind/index?step=choose'],
+  ])('%s goes to its step and is no account session yet', async (_next, result, url) => {
+    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' })
+    jest
+      .mocked(send)
+      .mockImplementation((envelope: ApiEnvelope) =>
+        fakeSend({ 'auth.loginBySms': { data: result } })(envelope),
+      )
+    await mount(() => <LoginPage />)
+    typeInto(find('.login-phone'), '13712342756')
+    typeInto(find('.login-code'), '123456')
+    await agree()
+    click(find('.login-submit'))
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url }))
+    expect(hasSession()).toBe(false)
+    expect(readSession()?.pending).toBe(result.next)
+    redirectTo.mockRestore()
   })
 })

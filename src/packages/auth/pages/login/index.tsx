@@ -1,140 +1,268 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
-import type { UserType } from '../../../../../types/enums'
-import { call, errorMessage, HOME_URL } from '../../../../services/api'
-import { AGREEMENT_REQUIRED, codeError, phoneError, phonePlaceholder } from './validate'
+import { Button, Input } from '@nutui/nutui-react-taro'
+import type { LoginResult, UserType } from '../../../../../types'
+import { call } from '../../../../services/api'
+import PrivacyPopup from '../../../../components/privacy-popup'
+import AgreementCheck from '../../components/agreement-check'
+import CaptchaField from '../../components/captcha-field'
+import PhoneQuickLogin from '../../components/phone-quick-login'
+import { continueLogin } from '../../shared/flow'
+import { AUTH_PAGES } from '../../shared/routes'
+import { useCaptcha } from '../../shared/useCaptcha'
+import { useCountdown } from '../../shared/useCountdown'
+import { useFormAction } from '../../shared/useFormAction'
+import {
+  AGREEMENT_REQUIRED,
+  captchaError,
+  codeError,
+  firstProblem,
+  loginPasswordError,
+  nicknameError,
+  phoneError,
+  phonePlaceholder,
+  userTypeLabel,
+} from '../../shared/validate'
 import './index.scss'
 
-const COUNTDOWN_SECONDS = 60
+type LoginTab = 'sms' | 'nickname'
 
-export default function LoginPage() {
-  const [userType, setUserType] = useState<UserType>('personal')
+const NAVIGATION_FAILED = '页面跳转失败，请重新打开小程序'
+
+function SmsLogin({
+  userType,
+  agreed,
+  onLogin,
+}: {
+  userType: UserType
+  agreed: boolean
+  onLogin: (result: LoginResult) => void
+}) {
   const [phone, setPhone] = useState('')
   const [code, setCode] = useState('')
-  const [agreed, setAgreed] = useState(false)
-  const [countdown, setCountdown] = useState(0)
-  const [sending, setSending] = useState(false)
-  const [submitting, setSubmitting] = useState(false)
-  const [message, setMessage] = useState<string | null>(null)
+  const [countdown, setCountdown] = useCountdown()
   const [notice, setNotice] = useState<string | null>(null)
-
-  useEffect(() => {
-    if (countdown <= 0) return
-    const timer = setTimeout(() => setCountdown((s) => s - 1), 1000)
-    return () => clearTimeout(timer)
-  }, [countdown])
-
-  const switchType = () => {
-    setUserType((t) => (t === 'personal' ? 'unit' : 'personal'))
-    setMessage(null)
-    setNotice(null)
-  }
+  const sending = useFormAction()
+  const form = useFormAction()
 
   const sendCode = async () => {
-    if (countdown > 0 || sending) return
-    const problem = phoneError(phone)
+    if (countdown > 0) return
     setNotice(null)
-    if (problem) {
-      setMessage(problem)
-      return
-    }
-    setMessage(null)
-    setSending(true)
-    try {
-      const res = await call('auth.sendSmsCode', { phone: phone.trim(), userType })
-      setCountdown(res.cooldownSeconds > 0 ? res.cooldownSeconds : COUNTDOWN_SECONDS)
-      setNotice('验证码已发送，请注意查收短信')
-    } catch (e) {
-      setMessage(errorMessage(e))
-    } finally {
-      setSending(false)
-    }
+    form.setMessage(null)
+    const res = await sending.run(phoneError(phone), () =>
+      call('auth.sendSmsCode', { phone: phone.trim(), userType }),
+    )
+    if (!res) return
+    setCountdown(res.cooldownSeconds > 0 ? res.cooldownSeconds : 60)
+    setNotice('验证码已发送，请注意查收短信')
   }
 
   const submit = async () => {
-    if (submitting) return
-    const problem = phoneError(phone) ?? codeError(code) ?? (agreed ? null : AGREEMENT_REQUIRED)
     setNotice(null)
-    if (problem) {
-      setMessage(problem)
-      return
-    }
-    setMessage(null)
-    setSubmitting(true)
-    try {
-      await call('auth.loginBySms', { phone: phone.trim(), code: code.trim(), userType })
-    } catch (e) {
-      setMessage(errorMessage(e))
-      setSubmitting(false)
-      return
-    }
-    setSubmitting(false)
-    setNotice('登录成功')
-    Taro.reLaunch({ url: HOME_URL }).catch(() => setMessage('页面跳转失败，请重新打开小程序'))
+    sending.setMessage(null)
+    const problem = firstProblem(phoneError(phone), codeError(code), agreed ? null : AGREEMENT_REQUIRED)
+    const result = await form.run(problem, () =>
+      call('auth.loginBySms', { phone: phone.trim(), code: code.trim(), userType }),
+    )
+    if (result) onLogin(result)
+  }
+
+  const message = form.message ?? sending.message
+  return (
+    <View className="login__form">
+      <View className="login__field">
+        <Input
+          className="login-phone"
+          type="tel"
+          maxLength={11}
+          placeholder={phonePlaceholder[userType]}
+          value={phone}
+          onChange={(v) => setPhone(v)}
+        />
+      </View>
+      <View className="login__field login__field--code">
+        <Input
+          className="login-code"
+          type="number"
+          maxLength={6}
+          placeholder="请输入短信验证码"
+          value={code}
+          onChange={(v) => setCode(v)}
+        />
+        <Button
+          className="login-send-code"
+          size="small"
+          fill="outline"
+          type="primary"
+          disabled={countdown > 0 || sending.busy}
+          onClick={sendCode}
+        >
+          {countdown > 0 ? `${countdown}秒后重新获取` : '获取验证码'}
+        </Button>
+      </View>
+      {message ? <Text className="login__message login-message error-text">{message}</Text> : null}
+      {notice ? <Text className="login__notice muted">{notice}</Text> : null}
+      <Button
+        className="login-submit login__submit"
+        type="primary"
+        block
+        loading={form.busy}
+        onClick={submit}
+      >
+        登录浙江ETC服务营业厅
+      </Button>
+    </View>
+  )
+}
+
+function NicknameLogin({
+  userType,
+  agreed,
+  onLogin,
+}: {
+  userType: UserType
+  agreed: boolean
+  onLogin: (result: LoginResult) => void
+}) {
+  const [nickname, setNickname] = useState('')
+  const [password, setPassword] = useState('')
+  const captcha = useCaptcha()
+  const form = useFormAction()
+
+  const submit = async () => {
+    const problem = firstProblem(
+      nicknameError(nickname),
+      loginPasswordError(password),
+      captchaError(captcha.captchaId, captcha.text),
+      agreed ? null : AGREEMENT_REQUIRED,
+    )
+    const result = await form.run(
+      problem,
+      () =>
+        call('auth.loginByNickname', {
+          nickname: nickname.trim(),
+          password,
+          captchaId: captcha.captchaId ?? '',
+          captchaText: captcha.text.trim(),
+          userType,
+        }),
+      // a captcha is good for one try: every failure needs a new one
+      () => void captcha.refresh(),
+    )
+    if (result) onLogin(result)
+  }
+
+  return (
+    <View className="login__form">
+      <View className="login__field">
+        <Input
+          className="login-nickname"
+          maxLength={32}
+          placeholder="请输入网站昵称"
+          value={nickname}
+          onChange={(v) => setNickname(v)}
+        />
+      </View>
+      <View className="login__field">
+        <Input
+          className="login-password"
+          type="password"
+          maxLength={64}
+          placeholder="请输入密码"
+          value={password}
+          onChange={(v) => setPassword(v)}
+        />
+      </View>
+      <View className="login__field">
+        <CaptchaField captcha={captcha} />
+      </View>
+      {form.message ? <Text className="login__message login-message error-text">{form.message}</Text> : null}
+      <Button
+        className="login-submit login__submit"
+        type="primary"
+        block
+        loading={form.busy}
+        onClick={submit}
+      >
+        登录浙江ETC服务营业厅
+      </Button>
+      <View className="login__links">
+        <Text
+          className="login__link login-recover-nickname"
+          onClick={() => void Taro.navigateTo({ url: AUTH_PAGES.recoverNickname })}
+        >
+          找回昵称
+        </Text>
+        <Text
+          className="login__link login-forgot-password"
+          onClick={() => void Taro.navigateTo({ url: AUTH_PAGES.resetPassword })}
+        >
+          忘记密码?
+        </Text>
+      </View>
+    </View>
+  )
+}
+
+export default function LoginPage() {
+  const [userType, setUserType] = useState<UserType>('personal')
+  const [tab, setTab] = useState<LoginTab>('sms')
+  const [agreed, setAgreed] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [quickMessage, setQuickMessage] = useState<string | null>(null)
+
+  const onLogin = (result: LoginResult) => {
+    setQuickMessage(null)
+    setNotice(result.next === 'home' ? '登录成功' : '登录成功，请完成账号验证')
+    continueLogin(result).catch(() => setQuickMessage(NAVIGATION_FAILED))
+  }
+
+  const switchType = () => {
+    setUserType((t) => (t === 'personal' ? 'unit' : 'personal'))
+    setNotice(null)
+    setQuickMessage(null)
   }
 
   const isUnit = userType === 'unit'
+  // the forms are keyed by user type: switching starts a clean form
+  const formKey = `${tab}-${userType}`
   return (
     <View className="login page">
       <View className="login__header">
-        <Text className="login__title">{isUnit ? '单位用户' : '个人用户'}</Text>
+        <Text className="login__title">{userTypeLabel[userType]}</Text>
         <Text className="login__switch login-switch-type" onClick={switchType}>
           {isUnit ? '切换个人用户 >' : '切换单位用户 >'}
         </Text>
       </View>
       <View className="login__tabs">
-        <Text className="login__tab login__tab--active">短信登录</Text>
-      </View>
-      <View className="login__form card">
-        <View className="login__field">
-          <Input
-            className="login-phone"
-            type="tel"
-            maxLength={11}
-            placeholder={phonePlaceholder[userType]}
-            value={phone}
-            onChange={(v) => setPhone(v)}
-          />
-        </View>
-        <View className="login__field login__field--code">
-          <Input
-            className="login-code"
-            type="number"
-            maxLength={6}
-            placeholder="请输入短信验证码"
-            value={code}
-            onChange={(v) => setCode(v)}
-          />
-          <Button
-            className="login-send-code"
-            size="small"
-            fill="outline"
-            type="primary"
-            disabled={countdown > 0 || sending}
-            onClick={sendCode}
-          >
-            {countdown > 0 ? `${countdown}秒后重新获取` : '获取验证码'}
-          </Button>
-        </View>
-        {message ? <Text className="login__message error-text">{message}</Text> : null}
-        {notice ? <Text className="login__notice muted">{notice}</Text> : null}
-        <Button
-          className="login-submit login__submit"
-          type="primary"
-          block
-          loading={submitting}
-          onClick={submit}
+        <Text
+          className={`login__tab login-tab-sms ${tab === 'sms' ? 'login__tab--active' : ''}`}
+          onClick={() => setTab('sms')}
         >
-          登录浙江ETC服务营业厅
-        </Button>
-        <View className="login__agreement">
-          <Checkbox className="login-agree" checked={agreed} onChange={(checked) => setAgreed(checked)}>
-            我已阅读并同意《用户协议》和《隐私政策》
-          </Checkbox>
-        </View>
+          短信登录
+        </Text>
+        <Text
+          className={`login__tab login-tab-nickname ${tab === 'nickname' ? 'login__tab--active' : ''}`}
+          onClick={() => setTab('nickname')}
+        >
+          昵称登录
+        </Text>
       </View>
+      <View className="card">
+        {tab === 'sms' ? (
+          <SmsLogin key={formKey} userType={userType} agreed={agreed} onLogin={onLogin} />
+        ) : (
+          <NicknameLogin key={formKey} userType={userType} agreed={agreed} onLogin={onLogin} />
+        )}
+        {notice ? <Text className="login__notice login-notice muted">{notice}</Text> : null}
+        <PhoneQuickLogin userType={userType} agreed={agreed} onLogin={onLogin} onMessage={setQuickMessage} />
+        {quickMessage ? (
+          <Text className="login__message login-message error-text">{quickMessage}</Text>
+        ) : null}
+        <AgreementCheck checked={agreed} onChange={setAgreed} />
+      </View>
+      <PrivacyPopup />
     </View>
   )
 }

@@ -1,0 +1,178 @@
+import dayjs from 'dayjs'
+import { businessTimeZone, shanghaiInstant } from '../../../core/businessTime'
+import {
+  collections,
+  type AccountDoc,
+  type CardDoc,
+  type StatusListRecordDoc,
+  type VehicleDoc,
+} from '../../../core/documents'
+import type { Condition } from '../../../ports/store'
+import {
+  storedBalanceNote,
+  type ActionResponses,
+  type CardRow,
+  type ParsedRequest,
+} from '../../../../types/api'
+import { ActionError, type AuthedContext } from '../context'
+import { cardInfo, getMany, ownDoc, queryPage, signingInfo, type Stored } from './views'
+
+/** Seed §2.5.2: cancelled cards open neither detail nor balances. */
+function refuseCancelled(card: CardDoc, what: 'detail' | 'balances'): void {
+  if (card.status !== 'cancelled') return
+  throw new ActionError(
+    'CARD_CANCELLED',
+    what === 'balances' ? '已注销状态的通行卡无法查看余额和详情' : '已注销状态的通行卡无法查看详情',
+  )
+}
+
+function cardRow(card: CardDoc, vehicle: VehicleDoc | undefined): CardRow {
+  return {
+    ...cardInfo(card),
+    plate: vehicle?.plate ?? '',
+    plateColor: vehicle?.plateColor ?? '蓝',
+    // The list never carries balances: the seed shows **** until the user asks to see them.
+    balance: null,
+    unloaded: null,
+    balanceHidden: card.type === 'stored',
+  }
+}
+
+export async function listCards(
+  ctx: AuthedContext,
+  input: ParsedRequest<'cards.list'>,
+): Promise<ActionResponses['cards.list']> {
+  const { accountId } = ctx.identity
+  const where: Condition[] = [
+    { field: 'accountId', op: 'eq', value: accountId },
+    { field: 'type', op: 'eq', value: input.type },
+  ]
+  if (input.status !== 'all') where.push({ field: 'status', op: 'eq', value: input.status })
+  if (input.cardNo) where.push({ field: 'cardNo', op: 'eq', value: input.cardNo })
+  if (input.statusList === 'listed') where.push({ field: 'inStatusList', op: 'eq', value: true })
+  // 'ne' also matches cards without the field (never listed), as CloudBase's $ne does.
+  if (input.statusList === 'normal') where.push({ field: 'inStatusList', op: 'ne', value: true })
+
+  let stored: ActionResponses['cards.list']['stored'] = null
+  if (input.type === 'stored') {
+    const account = await ctx.store.get<Stored<AccountDoc>>(collections.accounts, accountId)
+    if (!account) throw new ActionError('NOT_FOUND', '账户不存在')
+    stored = { unallocatedBalance: account.unallocatedBalance, note: storedBalanceNote }
+  }
+
+  if (input.plate) {
+    // No joins: the plate picks the account's vehicles (current and history, so replaced
+    // cards of the same plate show too), then their cards.
+    const vehicles = await queryPage<VehicleDoc>(ctx, collections.vehicles, {
+      where: [
+        { field: 'accountId', op: 'eq', value: accountId },
+        { field: 'plate', op: 'eq', value: input.plate },
+      ],
+      limit: 50,
+    })
+    if (vehicles.items.length === 0) {
+      return { items: [], total: 0, nextCursor: null, type: input.type, stored }
+    }
+    where.push({ field: 'vehicleId', op: 'in', value: vehicles.items.map((v) => v.id) })
+  }
+
+  const [page, total] = await Promise.all([
+    queryPage<CardDoc>(ctx, collections.cards, {
+      where,
+      orderBy: { field: 'issuedAt', direction: 'desc' },
+      limit: input.limit,
+      after: input.cursor,
+    }),
+    ctx.store.count(collections.cards, where),
+  ])
+  const vehicles = await getMany<VehicleDoc>(
+    ctx,
+    collections.vehicles,
+    page.items.map((c) => c.vehicleId),
+  )
+  return {
+    items: page.items.map((card) => cardRow(card, vehicles.get(card.vehicleId))),
+    total,
+    nextCursor: page.nextCursor,
+    type: input.type,
+    stored,
+  }
+}
+
+export async function cardBalances(
+  ctx: AuthedContext,
+  input: ParsedRequest<'cards.balances'>,
+): Promise<ActionResponses['cards.balances']> {
+  const ids = [...new Set(input.cardIds)]
+  // Ownership of every id is settled before any rule: a foreign id must look like a missing one.
+  const cards = await Promise.all(ids.map((id) => ownDoc<CardDoc>(ctx, collections.cards, id)))
+  for (const card of cards) {
+    if (card.type !== 'stored') {
+      throw new ActionError('INVALID_INPUT', '记账卡没有卡上余额', { cardIds: '记账卡没有卡上余额' })
+    }
+    refuseCancelled(card, 'balances')
+  }
+  return {
+    items: cards.flatMap((card) =>
+      card.type === 'stored'
+        ? [{ cardId: card.id, balance: card.balance, unloaded: card.unloaded, updatedAt: card.updatedAt }]
+        : [],
+    ),
+  }
+}
+
+export async function cardDetail(
+  ctx: AuthedContext,
+  input: ParsedRequest<'cards.detail'>,
+): Promise<ActionResponses['cards.detail']> {
+  const card = await ownDoc<CardDoc>(ctx, collections.cards, input.cardId)
+  refuseCancelled(card, 'detail')
+  const vehicle = await ctx.store.get<Stored<VehicleDoc>>(collections.vehicles, card.vehicleId)
+  return {
+    card: { ...cardInfo(card), plate: vehicle?.plate ?? '', plateColor: vehicle?.plateColor ?? '蓝' },
+    signing: signingInfo(card),
+  }
+}
+
+export async function cardStatusList(
+  ctx: AuthedContext,
+  input: ParsedRequest<'cards.statusList'>,
+): Promise<ActionResponses['cards.statusList']> {
+  const card = await ownDoc<CardDoc>(ctx, collections.cards, input.cardId)
+  // The records live on the detail page, which a cancelled card cannot open.
+  refuseCancelled(card, 'detail')
+  const where: Condition[] = [
+    { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
+    { field: 'cardId', op: 'eq', value: card.id },
+  ]
+  // Days are Shanghai days: from 00:00 of `from` up to (excluding) 00:00 of the day after `to`.
+  if (input.from) {
+    where.push({ field: 'startAt', op: 'gte', value: shanghaiInstant(`${input.from} 00:00`).toISOString() })
+  }
+  if (input.to) {
+    const end = dayjs.tz(`${input.to} 00:00`, businessTimeZone).add(1, 'day')
+    where.push({ field: 'startAt', op: 'lt', value: end.toDate().toISOString() })
+  }
+  const [page, total] = await Promise.all([
+    queryPage<StatusListRecordDoc>(ctx, collections.statusListRecords, {
+      where,
+      orderBy: { field: 'startAt', direction: 'desc' },
+      limit: input.limit,
+      after: input.cursor,
+    }),
+    ctx.store.count(collections.statusListRecords, where),
+  ])
+  const now = ctx.clock.now().getTime()
+  return {
+    items: page.items.map((r) => ({
+      id: r.id,
+      startAt: r.startAt,
+      endAt: r.endAt,
+      // An end already scheduled in the future still counts as listed now.
+      current: r.endAt === null || Date.parse(r.endAt) > now,
+      reason: r.reason,
+    })),
+    total,
+    nextCursor: page.nextCursor,
+  }
+}

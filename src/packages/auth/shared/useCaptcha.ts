@@ -1,0 +1,52 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { call, errorMessage } from '../../../services/api'
+import { svgDataUri } from './svg'
+
+export interface Captcha {
+  /** Send with the typed text; null until the first captcha arrived. */
+  captchaId: string | null
+  /** data: URI of the SVG image. */
+  imageSrc: string | null
+  text: string
+  setText: (text: string) => void
+  loading: boolean
+  error: string | null
+  /** A new image (and a cleared input): after a tap, and after every failed submit (captchas are single use). */
+  refresh: () => Promise<void>
+}
+
+/** The graphic captcha from auth.captcha. */
+export function useCaptcha(): Captcha {
+  const [captchaId, setCaptchaId] = useState<string | null>(null)
+  const [imageSrc, setImageSrc] = useState<string | null>(null)
+  const [text, setText] = useState('')
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<string | null>(null)
+  const latest = useRef(0)
+
+  const refresh = useCallback(async () => {
+    const id = ++latest.current
+    setLoading(true)
+    setError(null)
+    setText('')
+    try {
+      const res = await call('auth.captcha', {})
+      if (id !== latest.current) return
+      setCaptchaId(res.captchaId)
+      setImageSrc(svgDataUri(res.svg))
+    } catch (e) {
+      if (id !== latest.current) return
+      setCaptchaId(null)
+      setImageSrc(null)
+      setError(errorMessage(e))
+    } finally {
+      if (id === latest.current) setLoading(false)
+    }
+  }, [])
+
+  useEffect(() => {
+    void refresh()
+  }, [refresh])
+
+  return { captchaId, imageSrc, text, setText, loading, error, refresh }
+}

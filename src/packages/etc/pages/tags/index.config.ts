@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '标签管理',
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 80,
+})

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '车辆详情',
+  enablePullDownRefresh: true,
+})

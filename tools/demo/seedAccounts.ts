@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto'
+import type { AccountDoc } from '../../cloudfunctions/core/documents'
+import { hashPassword } from '../../cloudfunctions/core/passwords'
+import type { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
+import {
+  nicknameKey,
+  nicknamePrincipalId,
+  phonePrincipalId,
+  type NicknamePrincipalDoc,
+  type PhonePrincipalDoc,
+  type PrincipalDoc,
+} from '../../cloudfunctions/core/principals'
+import type { UserType } from '../../types/enums'
+
+/**
+ * Demo login principals: phones (bound, and one that must bind on first login) and legacy
+ * nicknames with passwords (bound, legacy-bound awaiting SMS confirmation, unbound).
+ */
+
+export const demoNicknames = {
+  zhangwei: { nickname: 'zhangwei2019', password: 'Etc2019pass' },
+  ouyang: { nickname: 'ouyang_nn', password: 'Ouyang2020' },
+  shunda: { nickname: 'shunda_wl', password: 'Shunda2018' },
+} as const
+
+export const accountDemoLogins = [
+  {
+    phone: '13588886666',
+    userType: 'personal' as UserType,
+    label: '个人用户 陈静（首次登录需信息校验：陈静 / 身份证 330106199006183022）',
+  },
+  {
+    phone: '13800138000',
+    userType: 'personal' as UserType,
+    label: '昵称登录 zhangwei2019 / Etc2019pass（张伟，已绑定；找回昵称：浙A8K2M7 + 13800138000）',
+  },
+  {
+    phone: '13712342756',
+    userType: 'personal' as UserType,
+    label: '昵称登录 ouyang_nn / Ouyang2020（欧阳娜娜，原门户已绑定，需短信确认）',
+  },
+  {
+    phone: '13900139000',
+    userType: 'unit' as UserType,
+    label:
+      '单位昵称登录 shunda_wl / Shunda2018（首次登录需信息校验：杭州顺达物流有限公司 / 统一社会信用代码 91330106MA2B3C4D5D）',
+  },
+]
+
+/** Deterministic salts so the seed writes the same bytes every time (demo data only). */
+function demoSalt(nickname: string): Buffer {
+  return createHash('sha256').update(`demo-salt:${nickname}`).digest().subarray(0, 16)
+}
+
+export async function demoPrincipals(
+  vault: PersonalDataVault,
+  accounts: AccountDoc[],
+  now: Date,
+): Promise<Array<PrincipalDoc & { [key: string]: unknown }>> {
+  const at = now.toISOString()
+  const byId = (id: string): AccountDoc => {
+    const account = accounts.find((a) => a.id === id)
+    if (!account) throw new Error(`demo account ${id} is missing`)
+    return account
+  }
+  const phone = (
+    number: string,
+    userType: UserType,
+    bound: AccountDoc | null,
+  ): PhonePrincipalDoc & { [key: string]: unknown } => {
+    const phoneHash = vault.lookupHash('phone', number)
+    return {
+      id: phonePrincipalId(userType, phoneHash),
+      kind: 'phone',
+      userType,
+      phoneHash,
+      phone: vault.seal(number),
+      bindingState: bound ? 'bound' : 'unbound',
+      verifiedIdHashes: bound ? [bound.idNumberHash] : [],
+      lastAccountId: bound?.id ?? null,
+      createdAt: at,
+      updatedAt: at,
+    }
+  }
+  const nickname = async (
+    demo: { nickname: string; password: string },
+    account: AccountDoc,
+    reservedPhone: string,
+    state: PrincipalDoc['bindingState'],
+  ): Promise<NicknamePrincipalDoc & { [key: string]: unknown }> => ({
+    id: nicknamePrincipalId(account.userType, demo.nickname),
+    kind: 'nickname',
+    userType: account.userType,
+    nickname: demo.nickname,
+    nicknameKey: nicknameKey(demo.nickname),
+    passwordHash: await hashPassword(demo.password, demoSalt(demo.nickname)),
+    passwordChangedAt: at,
+    registeredName: account.name,
+    registeredIdType: account.idType,
+    registeredIdNumberHash: account.idNumberHash,
+    reservedPhoneHash: vault.lookupHash('phone', reservedPhone),
+    legacyAccountIds: state === 'unbound' ? [] : [account.id],
+    bindingState: state,
+    verifiedIdHashes: state === 'bound' ? [account.idNumberHash] : [],
+    lastAccountId: state === 'bound' ? account.id : null,
+    createdAt: at,
+    updatedAt: at,
+  })
+  const zhang = byId('acc-p-01-zhangwei')
+  return [
+    phone('13800138000', 'personal', zhang),
+    phone('13900139000', 'unit', byId('acc-u-shunda')),
+    phone('13712342756', 'personal', byId('acc-p-03-ouyangnana')),
+    phone('13588886666', 'personal', null),
+    await nickname(demoNicknames.zhangwei, zhang, '13800138000', 'bound'),
+    await nickname(demoNicknames.ouyang, byId('acc-p-03-ouyangnana'), '13712342756', 'legacyPending'),
+    await nickname(demoNicknames.shunda, byId('acc-u-shunda'), '13900139000', 'unbound'),
+  ]
+}
