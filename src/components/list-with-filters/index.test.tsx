@@ -26,15 +26,17 @@ function Harness({
   return (
     <ListWithFilters
       header={<Text className="filters">筛选</Text>}
-      items={error ? [] : all.slice(0, shown)}
-      total={all.length}
-      hasMore={shown < all.length}
-      loading={false}
-      error={error}
+      list={{
+        items: error ? [] : all.slice(0, shown),
+        total: all.length,
+        hasMore: shown < all.length,
+        loading: false,
+        error,
+        loadMore: () => setShown((n) => n + pageSize),
+        refresh: () => setError(null),
+      }}
       keyOf={(r) => r.id}
       renderItem={(r) => <Text className="row">{r.name}</Text>}
-      onLoadMore={() => setShown((n) => n + pageSize)}
-      onRetry={() => setError(null)}
     />
   )
 }
@@ -74,15 +76,17 @@ describe('ListWithFilters', () => {
   it('shows 加载中… while the first page loads', async () => {
     await mount(() => (
       <ListWithFilters
-        items={[]}
-        total={0}
-        hasMore={false}
-        loading
-        error={null}
+        list={{
+          items: [],
+          total: 0,
+          hasMore: false,
+          loading: true,
+          error: null,
+          loadMore: () => undefined,
+          refresh: () => undefined,
+        }}
         keyOf={(r: Row) => r.id}
         renderItem={(r: Row) => <Text>{r.name}</Text>}
-        onLoadMore={() => undefined}
-        onRetry={() => undefined}
       />
     ))
     expect(text()).toBe('加载中…')

@@ -4,27 +4,34 @@ import { Button } from '@nutui/nutui-react-taro'
 import type { ApiError } from '../../services/api'
 import './index.scss'
 
-export interface ListWithFiltersProps<T> {
-  /** Filters (tabs, search…) shown above the list. */
-  header?: ReactNode
+/** What the list shows and can ask for: usePagedList's answer fits as it is. */
+export interface ListState<T> {
   items: T[]
   total: number
   hasMore: boolean
   loading: boolean
   loadingMore?: boolean
   error: ApiError | null
+  loadMore: () => unknown
+  refresh: () => unknown
+}
+
+export interface ListWithFiltersProps<T> {
+  /** Filters (tabs, search…) shown above the list. */
+  header?: ReactNode
+  list: ListState<T>
   renderItem: (item: T) => ReactNode
   keyOf: (item: T) => string
-  onLoadMore: () => void
-  onRetry: () => void
   emptyText?: string
   className?: string
 }
 
 /** The one list: filters header, "共 N 条", items, load more / 没有更多了, empty and error states. */
 export default function ListWithFilters<T>(props: ListWithFiltersProps<T>) {
-  const { header, items, total, hasMore, loading, loadingMore = false, error, renderItem, keyOf } = props
-  const { onLoadMore, onRetry, emptyText = '暂无数据', className } = props
+  const { header, list, renderItem, keyOf, emptyText = '暂无数据', className } = props
+  const { items, total, hasMore, loading, loadingMore = false, error } = list
+  const onLoadMore = () => void list.loadMore()
+  const onRetry = () => void list.refresh()
 
   let body: ReactNode
   if (loading && items.length === 0) {

@@ -108,12 +108,7 @@ export default function VehiclesPage() {
     <View className="vehicles page">
       <ListWithFilters
         header={header}
-        items={list.items}
-        total={list.total}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        loadingMore={list.loadingMore}
-        error={list.error}
+        list={list}
         keyOf={(v) => v.id}
         renderItem={(v) => (
           <VehicleCard
@@ -122,8 +117,6 @@ export default function VehiclesPage() {
             onClick={() => void Taro.navigateTo({ url: etcRoutes.vehicle(v.id) })}
           />
         )}
-        onLoadMore={() => void list.loadMore()}
-        onRetry={() => void list.refresh()}
         emptyText={list.filters.plate ? '没有符合条件的车辆' : '暂无数据'}
       />
     </View>

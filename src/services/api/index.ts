@@ -70,7 +70,10 @@ const loginActions: ReadonlySet<ActionName> = new Set<ActionName>([
 /** Keeps the session an answer carries (logins, token rotation) or forgets it (logout). */
 function remember<A extends ActionName>(action: A, data: ActionResponse<A>): void {
   if (loginActions.has(action)) {
-    saveSession(sessionOfLogin(data as LoginResult))
+    // Steps on the same session (bind, switchAccount, confirmLegacyBinding) answer no new token: keep ours.
+    const next = sessionOfLogin(data as LoginResult)
+    const token = next.token ?? readSession()?.token
+    saveSession({ ...next, ...(token ? { token } : {}) })
   } else if (action === 'auth.resumeAlipay') {
     const resume = data as ActionResponse<'auth.resumeAlipay'>
     if (resume.resumed) saveSession(sessionOfLogin(resume.login))

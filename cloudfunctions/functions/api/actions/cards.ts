@@ -15,7 +15,15 @@ import {
   type ParsedRequest,
 } from '../../../../types/api'
 import { ActionError, type AuthedContext } from '../context'
-import { cardInfo, getMany, ownDoc, queryPage, signingInfo, type Stored } from './views'
+import {
+  cardInfo,
+  ownDoc,
+  pageWithVehicles,
+  queryPage,
+  signingInfo,
+  vehicleIdsWithPlate,
+  type Stored,
+} from './views'
 
 /** Seed §2.5.2: cancelled cards open neither detail nor balances. */
 function refuseCancelled(card: CardDoc, what: 'detail' | 'balances'): void {
@@ -61,42 +69,12 @@ export async function listCards(
   }
 
   if (input.plate) {
-    // No joins: the plate picks the account's vehicles (current and history, so replaced
-    // cards of the same plate show too), then their cards.
-    const vehicles = await queryPage<VehicleDoc>(ctx, collections.vehicles, {
-      where: [
-        { field: 'accountId', op: 'eq', value: accountId },
-        { field: 'plate', op: 'eq', value: input.plate },
-      ],
-      limit: 50,
-    })
-    if (vehicles.items.length === 0) {
-      return { items: [], total: 0, nextCursor: null, type: input.type, stored }
-    }
-    where.push({ field: 'vehicleId', op: 'in', value: vehicles.items.map((v) => v.id) })
+    const vehicleIds = await vehicleIdsWithPlate(ctx, input.plate)
+    if (vehicleIds.length === 0) return { items: [], total: 0, nextCursor: null, type: input.type, stored }
+    where.push({ field: 'vehicleId', op: 'in', value: vehicleIds })
   }
-
-  const [page, total] = await Promise.all([
-    queryPage<CardDoc>(ctx, collections.cards, {
-      where,
-      orderBy: { field: 'issuedAt', direction: 'desc' },
-      limit: input.limit,
-      after: input.cursor,
-    }),
-    ctx.store.count(collections.cards, where),
-  ])
-  const vehicles = await getMany<VehicleDoc>(
-    ctx,
-    collections.vehicles,
-    page.items.map((c) => c.vehicleId),
-  )
-  return {
-    items: page.items.map((card) => cardRow(card, vehicles.get(card.vehicleId))),
-    total,
-    nextCursor: page.nextCursor,
-    type: input.type,
-    stored,
-  }
+  const page = await pageWithVehicles<CardDoc, CardRow>(ctx, collections.cards, where, input, cardRow)
+  return { ...page, type: input.type, stored }
 }
 
 export async function cardBalances(

@@ -1,6 +1,13 @@
 import { maskCardNo, maskIdNumber, maskPersonalName, maskUnitName } from '../../../core/masking'
-import type { AccountDoc, CardDoc, InvoiceTitleDoc, TagDoc, VehicleDoc } from '../../../core/documents'
-import { StoreError, type Query, type QueryPage } from '../../../ports/store'
+import {
+  collections,
+  type AccountDoc,
+  type CardDoc,
+  type InvoiceTitleDoc,
+  type TagDoc,
+  type VehicleDoc,
+} from '../../../core/documents'
+import { StoreError, type Condition, type Query, type QueryPage } from '../../../ports/store'
 import type {
   AccountSummary,
   CardInfo,
@@ -125,4 +132,48 @@ export async function getMany<T>(
   const out = new Map<string, Stored<T>>()
   for (const doc of docs) if (doc && typeof doc['id'] === 'string') out.set(doc['id'], doc)
   return out
+}
+
+/**
+ * Cards and tags carry no plate (no joins either): a plate filter becomes the ids of the
+ * account's vehicles with that plate, current and history, so replaced cards and tags show too.
+ */
+export async function vehicleIdsWithPlate(ctx: AuthedContext, plate: string): Promise<string[]> {
+  const vehicles = await queryPage<VehicleDoc>(ctx, collections.vehicles, {
+    where: [
+      { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
+      { field: 'plate', op: 'eq', value: plate },
+    ],
+    limit: 50,
+  })
+  return vehicles.items.map((v) => v.id)
+}
+
+/** One page of cards or tags, newest issue first, each row with its vehicle. */
+export async function pageWithVehicles<T extends { vehicleId: string }, R>(
+  ctx: AuthedContext,
+  collection: string,
+  where: Condition[],
+  page: { limit: number; cursor?: string },
+  toRow: (doc: Stored<T>, vehicle: VehicleDoc | undefined) => R,
+): Promise<{ items: R[]; total: number; nextCursor: string | null }> {
+  const [found, total] = await Promise.all([
+    queryPage<T>(ctx, collection, {
+      where,
+      orderBy: { field: 'issuedAt', direction: 'desc' },
+      limit: page.limit,
+      after: page.cursor,
+    }),
+    ctx.store.count(collection, where),
+  ])
+  const vehicles = await getMany<VehicleDoc>(
+    ctx,
+    collections.vehicles,
+    found.items.map((doc) => doc.vehicleId),
+  )
+  return {
+    items: found.items.map((doc) => toRow(doc, vehicles.get(doc.vehicleId))),
+    total,
+    nextCursor: found.nextCursor,
+  }
 }

@@ -68,12 +68,7 @@ export function CardDetailView({ cardId }: { cardId: string }) {
             {rangeError ? <Text className="error-text etc-filter-error">{rangeError}</Text> : null}
           </View>
         }
-        items={records.items}
-        total={records.total}
-        hasMore={records.hasMore}
-        loading={records.loading}
-        loadingMore={records.loadingMore}
-        error={records.error}
+        list={records}
         keyOf={(r) => r.id}
         renderItem={(r) => (
           <View className="etc-status-row card">
@@ -87,8 +82,6 @@ export function CardDetailView({ cardId }: { cardId: string }) {
             </Text>
           </View>
         )}
-        onLoadMore={() => void records.loadMore()}
-        onRetry={() => void records.refresh()}
       />
     </View>
   )

@@ -221,16 +221,9 @@ export default function CardsPage() {
     <View className="etc-cards page">
       <ListWithFilters
         header={header}
-        items={list.items}
-        total={list.total}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        loadingMore={list.loadingMore}
-        error={list.error}
+        list={list}
         keyOf={(row) => row.id}
         renderItem={(row) => <CardRowView row={row} balances={balances} />}
-        onLoadMore={() => void list.loadMore()}
-        onRetry={() => void list.refresh()}
       />
     </View>
   )

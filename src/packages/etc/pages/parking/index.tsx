@@ -125,12 +125,7 @@ export default function ParkingPage() {
     <View className="etc-parking page">
       <ListWithFilters
         header={header}
-        items={list.items}
-        total={list.total}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        loadingMore={list.loadingMore}
-        error={list.error}
+        list={list}
         keyOf={(r) => r.vehicleId}
         renderItem={(r) => (
           <View className={`etc-parking-row card${r.authorized ? ' etc-parking-row--on' : ''}`}>
@@ -156,8 +151,6 @@ export default function ParkingPage() {
             </View>
           </View>
         )}
-        onLoadMore={() => void list.loadMore()}
-        onRetry={() => void list.refresh()}
       />
       <Dialog
         className="etc-parking-confirm"

@@ -67,12 +67,7 @@ export default function TagsPage() {
     <View className="etc-tags page">
       <ListWithFilters
         header={header}
-        items={list.items}
-        total={list.total}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        loadingMore={list.loadingMore}
-        error={list.error}
+        list={list}
         keyOf={(t) => t.id}
         renderItem={(t) => (
           <View
@@ -95,8 +90,6 @@ export default function TagsPage() {
             </View>
           </View>
         )}
-        onLoadMore={() => void list.loadMore()}
-        onRetry={() => void list.refresh()}
       />
     </View>
   )
