@@ -6,6 +6,7 @@ import serveStatic from 'serve-static'
 import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
 import { createOutboxSms, listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import { createApi } from '../../cloudfunctions/functions/api/app'
+import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import type { ApiResult } from '../../types/api'
@@ -23,6 +24,8 @@ export interface LocalServerOptions {
   /** 0 picks any free port. */
   port?: number
   log?: (line: string) => void
+  /** Graphic captchas; svg-captcha unless told otherwise (tests pass one that records its answer). */
+  captcha?: CaptchaRenderer
 }
 
 export interface LocalServer {
@@ -104,6 +107,7 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     sms: createOutboxSms(store, opts.clock),
     clock: opts.clock,
     secrets: opts.secrets,
+    captcha: opts.captcha,
     // The router logs one line per call it handles, with only known action names and no payload.
     log: (entry) => log(`api ${entry.requestId} ${entry.action} ${entry.outcome} ${entry.ms}ms`),
     logError: (requestId, error) =>
