@@ -108,10 +108,13 @@ async function main(): Promise<void> {
   console.log(`ETC 自助服务（本地）已启动：${server.url}/`)
   console.log(`短信发件箱（验证码在这里）：${outboxUrl}`)
   console.log('')
+  // nickname logins are labelled with their credentials; the phone shown is where their SMS goes
+  const isNickname = (label: string) => label.includes('昵称登录')
   console.log('演示账号（短信验证码登录）：')
-  for (const login of logins) {
+  for (const login of logins.filter((l) => !isNickname(l.label)))
     console.log(`  ${login.phone}  ${login.label}`)
-  }
+  console.log('演示账号（昵称 + 密码 + 图形验证码登录）：')
+  for (const login of logins.filter((l) => isNickname(l.label))) console.log(`  ${login.label}`)
   console.log(`登录页输入手机号，勾选协议，点“获取验证码”，然后到 ${outboxUrl} 查看验证码。`)
   console.log('按 Ctrl-C 停止。')
 
