@@ -5,11 +5,8 @@
  * tags and batch parking authorization. What the pages show is compared with what the router
  * answered the browser (observed, never mocked) and with what the store holds.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
 import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import {
@@ -26,33 +23,16 @@ import { svgCaptchaRenderer } from '../../cloudfunctions/functions/api/actions/a
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import type { Condition, Doc } from '../../cloudfunctions/ports/store'
-import { seedDemo, type DemoLogin, type DemoLogins } from '../../tools/demo/seed'
+import type { DemoLogin, DemoLogins } from '../../tools/demo/seed'
 import { demoNicknames } from '../../tools/demo/seedAccounts'
-import { generateSecrets } from '../../tools/server/secrets'
-import { createLocalServer, type LocalServer } from '../../tools/server/server'
+import type { LocalServer } from '../../tools/server/server'
 import type { AccountSummary, ApiResult, LoginResult } from '../../types/api'
 import type { Page as ApiPage } from '../../types/common'
 import { errorCatalog } from '../../types/errors'
 import { formatYuan } from '../../types/money'
+import { artifacts, inputOf, shown, startBrowserWorld, STEP_TIMEOUT, type BrowserWorld } from './browserWorld'
 import { accountsOfPhone, currentPlates, demoLogin } from './demoLogins'
 
-const root = resolve(__dirname, '..', '..')
-const h5Dir = join(root, 'dist', 'h5')
-const artifacts = join(root, 'test', 'artifacts')
-
-/** Flags from docs/toolchain.md: no sandbox in containers, nothing that phones home. */
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-const STEP_TIMEOUT = 15_000
 jest.setTimeout(60_000)
 
 let now = Date.parse('2026-11-20T10:00:00+08:00')
@@ -72,50 +52,10 @@ const readingCaptcha: CaptchaRenderer = {
   },
 }
 
-let dir: string
+let world: BrowserWorld
 let server: LocalServer
-let browser: Browser
 let logins: DemoLogins
 let secrets: Secrets
-const serverLog: string[] = []
-const contexts: BrowserContext[] = []
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim()
-  } catch {
-    throw new Error(
-      'chromium is not installed: run `bash tools/ensure-browser.sh` (installs chromium and fonts-noto-cjk)',
-    )
-  }
-}
-
-/** A phone-sized page with its own storage, whose clock agrees with the server's. */
-async function openPhone(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  contexts.push(context)
-  await context.clock.install({ time: clock.now() })
-  const page = await context.newPage()
-  page.setDefaultTimeout(STEP_TIMEOUT)
-  return page
-}
-
-/** Taro H5 keeps earlier pages of the stack in the DOM, hidden: only the shown ones count. */
-function shown(page: Page, selector: string, hasText?: string | RegExp): Locator {
-  return page.locator(selector, hasText === undefined ? {} : { hasText }).filter({ visible: true })
-}
-
-/** Taro H5 inputs are custom elements wrapping a real <input>. */
-function inputOf(page: Page, className: string): Locator {
-  return shown(page, `.${className} input, input.${className}`).first()
-}
 
 async function waitShown(page: Page, selector: string, hasText?: string | RegExp): Promise<Locator> {
   const locator = shown(page, selector, hasText).first()
@@ -183,16 +123,6 @@ async function tap(page: Page, selector: string, hasText?: string | RegExp): Pro
   await (await waitShown(page, selector, hasText)).tap()
 }
 
-async function waitForCode(phone: string, after: string): Promise<string> {
-  const deadline = Date.now() + STEP_TIMEOUT
-  while (Date.now() < deadline) {
-    const [latest] = await listOutbox(server.store, 1)
-    if (latest && latest.phone === phone && latest.code !== after) return latest.code
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`no SMS code reached the outbox for ${phone}; server log:\n${serverLog.join('\n')}`)
-}
-
 async function openLogin(page: Page, userType: DemoLogin['userType']): Promise<void> {
   await page.goto(`${server.url}/`)
   await inputOf(page, 'login-phone').waitFor({ state: 'visible' })
@@ -208,7 +138,7 @@ async function smsLogin(page: Page, login: DemoLogin): Promise<LoginResult> {
   await inputOf(page, 'login-phone').fill(login.phone)
   const [previous] = await listOutbox(server.store, 1)
   await tap(page, '.login-send-code')
-  const code = await waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
+  const code = await world.waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
   await inputOf(page, 'login-code').fill(code)
   const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
   await tap(page, '.login-submit')
@@ -275,35 +205,14 @@ function bindingProof(login: DemoLogin): { name: string; idType: string; idNumbe
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(h5Dir, 'index.html'))) {
-    throw new Error('dist/h5/index.html is missing: run `npm run build:h5` first')
-  }
-  const executablePath = chromiumPath()
-  mkdirSync(artifacts, { recursive: true })
-  dir = mkdtempSync(join(tmpdir(), 'etc-browser-accounts-'))
-  secrets = generateSecrets()
-  server = await createLocalServer({
-    dbFile: join(dir, 'etc.sqlite'),
-    clock,
-    secrets,
-    h5Dir,
-    port: 0,
-    log: (line) => serverLog.push(line),
-    captcha: readingCaptcha,
-  })
-  logins = await seedDemo(server.store, secrets, clock.now())
-  browser = await chromium.launch({ executablePath, headless: true, args: chromiumFlags })
+  world = await startBrowserWorld({ clock, captcha: readingCaptcha, name: 'accounts' })
+  ;({ server, logins, secrets } = world)
 }, 60_000)
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined)
-  await browser?.close()
-  await server?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => world?.close())
 
 test('nickname + captcha: a wrong captcha shows the Chinese error and a new picture, then login', async () => {
-  const page = await openPhone()
+  const page = await world.openPhone()
   now += 2 * 60_000
   await openLogin(page, 'personal')
   let drawn = captchaTexts.length
@@ -343,7 +252,7 @@ test('nickname + captcha: a wrong captcha shows the Chinese error and a new pict
 
 test('SMS personal login, then 我的 → 切换账号 switches to another account of the same phone', async () => {
   const login = demoLogin(logins, 'personal')
-  const page = await openPhone()
+  const page = await world.openPhone()
   const first = homeAccount(await smsLogin(page, login))
   await waitShown(page, '.home-greeting', `您好，${first.displayName}`)
 
@@ -383,7 +292,7 @@ test('first SMS login of an unbound phone: 信息校验 refuses a wrong ID, acce
   const login = logins.find((l) => l.userType === 'personal' && l.label.includes('首次登录需信息校验'))
   if (!login) throw new Error('the demo seed has no personal phone that must bind')
   const proof = bindingProof(login)
-  const page = await openPhone()
+  const page = await world.openPhone()
   expect((await smsLogin(page, login)).next).toBe('bind')
 
   await waitShown(page, '.bind-verify', '系统已全面升级')
@@ -421,7 +330,7 @@ test('first SMS login of an unbound phone: 信息校验 refuses a wrong ID, acce
 
 test('SMS unit login: the vehicles tab counts the fleet, loads more on scroll and opens a vehicle', async () => {
   const login = demoLogin(logins, 'unit')
-  const page = await openPhone()
+  const page = await world.openPhone()
   const account = homeAccount(await smsLogin(page, login))
   expect(account.userType).toBe('unit')
   await waitShown(page, '.home-greeting', account.displayName)
@@ -465,7 +374,7 @@ test('SMS unit login: the vehicles tab counts the fleet, loads more on scroll an
 })
 
 test('通行卡管理: credit and stored tabs, balances hidden until 显示, card detail with 状态名单记录', async () => {
-  const page = await openPhone()
+  const page = await world.openPhone()
   const { nickname, password } = demoNicknames.zhangwei
   const account = homeAccount(await nicknameLogin(page, 'personal', nickname, password))
   await waitShown(page, '.home-greeting', account.displayName)
@@ -524,7 +433,7 @@ test('通行卡管理: credit and stored tabs, balances hidden until 显示, car
 })
 
 test('标签管理: the list shows the issued tags and a tag detail its brand, model and outlet', async () => {
-  const page = await openPhone()
+  const page = await world.openPhone()
   const { nickname, password } = demoNicknames.zhangwei
   const account = homeAccount(await nicknameLogin(page, 'personal', nickname, password))
   await waitShown(page, '.home-greeting', account.displayName)
@@ -548,7 +457,7 @@ test('标签管理: the list shows the issued tags and a tag detail its brand, m
 
 test('拓展授权管理: batch off two vehicles, then on again; the store and the audit log agree', async () => {
   const login = demoLogin(logins, 'unit')
-  const page = await openPhone()
+  const page = await world.openPhone()
   const account = homeAccount(await smsLogin(page, login))
   await waitShown(page, '.home-greeting', account.displayName)
 

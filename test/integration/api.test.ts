@@ -1,53 +1,21 @@
-import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createOutboxSms, listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
-import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
+import type { SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
 import { collections } from '../../cloudfunctions/core/documents'
 import { createApi, type ApiLogEntry, type Caller } from '../../cloudfunctions/functions/api/app'
-import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Doc } from '../../cloudfunctions/ports/store'
 import { seedDemo } from '../../tools/demo/seed'
-import type { ActionName, ActionResponse, ApiResult, VehicleSummary } from '../../types/api'
+import type { ActionName, ApiResult, VehicleSummary } from '../../types/api'
+import { apiCalls, TestClock, seedDemoPerSuite } from './seededDemo'
 import { errorCatalog, type ErrorCode } from '../../types/errors'
-
-const dir = mkdtempSync(join(tmpdir(), 'etc-api-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const PERSONAL = '13800138000'
 const UNIT = '13900139000'
 const start = new Date('2025-06-15T02:00:00Z') // 10:00 in Shanghai
+const demo = seedDemoPerSuite('api', start)
+const { secrets } = demo
 
-class TestClock implements Clock {
-  constructor(private t: number) {}
-  now() {
-    return new Date(this.t)
-  }
-  advance(seconds: number) {
-    this.t += seconds * 1000
-  }
-}
-
-const secrets = {
-  sessionKey: new Uint8Array(randomBytes(32)),
-  dataKey: randomBytes(32),
-  lookupKey: randomBytes(32),
-}
-const template = join(dir, 'seeded.db')
-// Seed once; every world starts from a copy of the seeded file.
-beforeAll(async () => {
-  const store = openSqliteStore(template)
-  await seedDemo(store, secrets, start)
-  store.close()
-}, 30_000)
-
-let worldNo = 0
 async function makeWorld() {
-  worldNo += 1
-  const file = join(dir, `api-${worldNo}.db`)
-  copyFileSync(template, file)
-  const store = openSqliteStore(file)
+  const store = demo.freshStore()
   const clock = new TestClock(start.getTime())
   // idempotent: the copy is already seeded, so this only returns the logins
   await seedDemo(store, secrets, clock.now())
@@ -61,17 +29,7 @@ async function makeWorld() {
   })
   let ipNo = 0
   const http = (token: string | null = null, ip = '10.0.0.1'): Caller => ({ platform: 'http', token, ip })
-  const call = <A extends ActionName>(action: A, payload: unknown, caller: Caller) =>
-    api.handle({ action, payload }, caller) as Promise<ApiResult<A>>
-  const ok = async <A extends ActionName>(
-    action: A,
-    payload: unknown,
-    caller: Caller,
-  ): Promise<ActionResponse<A>> => {
-    const result = await call(action, payload, caller)
-    if (!result.ok) throw new Error(`${action} failed: ${JSON.stringify(result.error)}`)
-    return result.data
-  }
+  const { call, ok } = apiCalls(api)
   const latestCode = async (phone: string) =>
     (await listOutbox(store, 100)).find((m) => m.phone === phone)?.code
   const login = async (

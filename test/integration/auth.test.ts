@@ -1,43 +1,16 @@
-import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createOutboxSms, listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
-import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
+import type { SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
 import { collections } from '../../cloudfunctions/core/documents'
 import { createApi, type ApiLogEntry, type Caller } from '../../cloudfunctions/functions/api/app'
-import type { Clock } from '../../cloudfunctions/ports/clock'
 import { PlatformAuthError, type PlatformAuth } from '../../cloudfunctions/ports/platformAuth'
 import type { Doc } from '../../cloudfunctions/ports/store'
-import { seedDemo } from '../../tools/demo/seed'
 import type { ActionName, ActionResponse, ApiResult, LoginResult } from '../../types/api'
+import { apiCalls, TestClock, seedDemoPerSuite } from './seededDemo'
 import { errorCatalog, type ErrorCode } from '../../types/errors'
 
-const dir = mkdtempSync(join(tmpdir(), 'etc-auth-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
 const start = new Date('2025-06-15T02:00:00Z')
-const secrets = {
-  sessionKey: new Uint8Array(randomBytes(32)),
-  dataKey: randomBytes(32),
-  lookupKey: randomBytes(32),
-}
-const template = join(dir, 'seeded.db')
-beforeAll(async () => {
-  const store = openSqliteStore(template)
-  await seedDemo(store, secrets, start)
-  store.close()
-}, 30_000)
-
-class TestClock implements Clock {
-  constructor(private t: number) {}
-  now() {
-    return new Date(this.t)
-  }
-  advance(seconds: number) {
-    this.t += seconds * 1000
-  }
-}
+const demo = seedDemoPerSuite('auth', start)
+const { secrets } = demo
 
 /** Tiny stand-ins for the platform port, only to drive the action logic (adapters have their own tests). */
 const platformAuth: PlatformAuth = {
@@ -63,12 +36,8 @@ const platformAuth: PlatformAuth = {
 }
 
 const CAPTCHA = 'AbC7'
-let worldNo = 0
 async function makeWorld(withPlatform = true) {
-  worldNo += 1
-  const file = join(dir, `auth-${worldNo}.db`)
-  copyFileSync(template, file)
-  const store = openSqliteStore(file)
+  const store = demo.freshStore()
   const clock = new TestClock(start.getTime())
   const logs: ApiLogEntry[] = []
   const api = createApi({
@@ -81,17 +50,7 @@ async function makeWorld(withPlatform = true) {
     ...(withPlatform ? { platformAuth } : {}),
   })
   const http = (token: string | null = null, ip = '10.0.0.1'): Caller => ({ platform: 'http', token, ip })
-  const call = <A extends ActionName>(action: A, payload: unknown, caller: Caller = http()) =>
-    api.handle({ action, payload }, caller) as Promise<ApiResult<A>>
-  const ok = async <A extends ActionName>(
-    action: A,
-    payload: unknown,
-    caller: Caller = http(),
-  ): Promise<ActionResponse<A>> => {
-    const result = await call(action, payload, caller)
-    if (!result.ok) throw new Error(`${action} failed: ${JSON.stringify(result.error)}`)
-    return result.data
-  }
+  const { call, ok } = apiCalls(api, http)
   const captcha = async (caller: Caller = http()) => (await ok('auth.captcha', {}, caller)).captchaId
   const nickLogin = async (
     nickname: string,

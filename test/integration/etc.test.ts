@@ -1,10 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import dayjs from 'dayjs'
 import { createOutboxSms } from '../../cloudfunctions/adapters/local/outboxSms'
-import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
+import type { SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
 import { businessTimeZone } from '../../cloudfunctions/core/businessTime'
 import {
   collections,
@@ -15,66 +11,25 @@ import {
   type WechatBindingDoc,
 } from '../../cloudfunctions/core/documents'
 import { createApi, type Caller } from '../../cloudfunctions/functions/api/app'
-import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Doc } from '../../cloudfunctions/ports/store'
-import { seedDemo } from '../../tools/demo/seed'
 import { creditOnlyDemo } from '../../tools/demo/seedEtc'
-import { storedBalanceNote, type ActionName, type ActionResponse, type ApiResult } from '../../types/api'
+import { storedBalanceNote, type ActionName, type ApiResult } from '../../types/api'
 import type { Page } from '../../types/common'
+import { apiCalls, TestClock, seedDemoPerSuite } from './seededDemo'
 import { errorCatalog, type ErrorCode } from '../../types/errors'
 
-const dir = mkdtempSync(join(tmpdir(), 'etc-mgmt-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
 const start = new Date('2025-06-15T02:00:00Z') // 10:00 in Shanghai
+const demo = seedDemoPerSuite('etc', start)
+const { secrets } = demo
 const ZHANG = 'acc-p-01-zhangwei'
 const OUYANG = 'acc-p-03-ouyangnana'
 const UNIT = 'acc-u-shunda'
 
-class TestClock implements Clock {
-  constructor(private t: number) {}
-  now() {
-    return new Date(this.t)
-  }
-  advance(seconds: number) {
-    this.t += seconds * 1000
-  }
-}
-
-const secrets = {
-  sessionKey: new Uint8Array(randomBytes(32)),
-  dataKey: randomBytes(32),
-  lookupKey: randomBytes(32),
-}
-const template = join(dir, 'seeded.db')
-beforeAll(async () => {
-  const store = openSqliteStore(template)
-  const t0 = performance.now()
-  await seedDemo(store, secrets, start)
-  // the whole demo seed, ETC additions included, stays well inside the 10 s budget
-  expect(performance.now() - t0).toBeLessThan(10_000)
-  store.close()
-}, 30_000)
-
-let worldNo = 0
 async function makeWorld() {
-  worldNo += 1
-  const file = join(dir, `etc-${worldNo}.db`)
-  copyFileSync(template, file)
-  const store = openSqliteStore(file)
+  const store = demo.freshStore()
   const clock = new TestClock(start.getTime())
   const api = createApi({ store, sms: createOutboxSms(store, clock), clock, secrets })
-  const call = <A extends ActionName>(action: A, payload: unknown, caller: Caller) =>
-    api.handle({ action, payload }, caller) as Promise<ApiResult<A>>
-  const ok = async <A extends ActionName>(
-    action: A,
-    payload: unknown,
-    caller: Caller,
-  ): Promise<ActionResponse<A>> => {
-    const result = await call(action, payload, caller)
-    if (!result.ok) throw new Error(`${action} failed: ${JSON.stringify(result.error)}`)
-    return result.data
-  }
+  const { call, ok } = apiCalls(api)
   let openidNo = 0
   /**
    * A WeChat session bound to one account. The binding is written directly: the login and
@@ -83,7 +38,7 @@ async function makeWorld() {
    */
   const as = async (accountId: string, userType: 'personal' | 'unit' = 'personal'): Promise<Caller> => {
     openidNo += 1
-    const openid = `o-etc-${worldNo}-${openidNo}`
+    const openid = `o-etc-${openidNo}`
     const binding: WechatBindingDoc = {
       id: openid,
       principalId: `pr-etc-${accountId}`,

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { writeBenchmarkSection } from './benchmarksDoc'
 
 const ROOT = path.resolve(__dirname, '../..')
 const MAIN_BUDGET_KB = 800
@@ -76,8 +77,6 @@ function h5Total(): { bytes: number; files: number } | null {
 function markdown(results: PlatformSizes[], h5: { bytes: number; files: number } | null): string {
   const date = new Date().toISOString().slice(0, 10)
   const lines = [
-    '## Package sizes',
-    '',
     `Measured ${date} with \`npm run size\` (after \`npm run build:weapp\`, \`npm run build:alipay\`${h5 ? ', `npm run build:h5`' : ''}).`,
     `KB = 1024 bytes, source maps excluded; the main package budget is ${MAIN_BUDGET_KB} KB (platform limit 2 MB).`,
     '',
@@ -91,20 +90,6 @@ function markdown(results: PlatformSizes[], h5: { bytes: number; files: number }
   if (h5) lines.push(`| h5 | whole build (no gzip) | ${kb(h5.bytes)} | ${h5.files} |`)
   lines.push('')
   return lines.join('\n')
-}
-
-function writeDoc(section: string): void {
-  const file = path.join(ROOT, 'docs/benchmarks.md')
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n'
-  const start = current.indexOf('## Package sizes')
-  let next: string
-  if (start < 0) {
-    next = `${current.trimEnd()}\n\n${section}`
-  } else {
-    const after = current.indexOf('\n## ', start + 1)
-    next = current.slice(0, start) + section + (after < 0 ? '' : `\n${current.slice(after + 1)}`)
-  }
-  fs.writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`)
 }
 
 function main(): void {
@@ -129,7 +114,7 @@ function main(): void {
   }
   const h5 = h5Total()
   if (h5) console.log(`h5: whole build ${kb(h5.bytes)} KB (${h5.files} files)`)
-  if (results.length > 0) writeDoc(markdown(results, h5))
+  if (results.length > 0) writeBenchmarkSection('Package sizes', markdown(results, h5))
   if (problems.length > 0) {
     for (const p of problems) console.error(`✖ ${p}`)
     process.exit(1)

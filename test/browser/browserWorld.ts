@@ -1,0 +1,133 @@
+/**
+ * What every browser suite stands on: the local server in-process on a temporary database
+ * with the suite's clock, the demo data, and Debian's chromium with phone-sized pages whose
+ * clock agrees with the server's.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
+import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
+import type { Clock } from '../../cloudfunctions/ports/clock'
+import type { Secrets } from '../../cloudfunctions/ports/secrets'
+import { seedDemo, type DemoLogins } from '../../tools/demo/seed'
+import { generateSecrets } from '../../tools/server/secrets'
+import { createLocalServer, type LocalServer } from '../../tools/server/server'
+
+const root = resolve(__dirname, '..', '..')
+const h5Dir = join(root, 'dist', 'h5')
+export const artifacts = join(root, 'test', 'artifacts')
+export const STEP_TIMEOUT = 15_000
+
+/** Flags from docs/toolchain.md: no sandbox in containers, nothing that phones home. */
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+function chromiumPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim()
+  } catch {
+    throw new Error(
+      'chromium is not installed: run `bash tools/ensure-browser.sh` (installs chromium and fonts-noto-cjk)',
+    )
+  }
+}
+
+export interface BrowserWorld {
+  server: LocalServer
+  secrets: Secrets
+  logins: DemoLogins
+  /** The server's log lines, for failure messages. */
+  serverLog: string[]
+  /** A phone-sized page with its own storage, whose clock agrees with the server's. */
+  openPhone(): Promise<Page>
+  /** The newest SMS code for `phone` in the outbox that is not `after`. */
+  waitForCode(phone: string, after: string): Promise<string>
+  close(): Promise<void>
+}
+
+export async function startBrowserWorld(opts: {
+  clock: Clock
+  captcha?: CaptchaRenderer
+  name: string
+}): Promise<BrowserWorld> {
+  if (!existsSync(join(h5Dir, 'index.html'))) {
+    throw new Error('dist/h5/index.html is missing: run `npm run build:h5` first')
+  }
+  const executablePath = chromiumPath()
+  mkdirSync(artifacts, { recursive: true })
+  const dir = mkdtempSync(join(tmpdir(), `etc-browser-${opts.name}-`))
+  const secrets = generateSecrets()
+  const serverLog: string[] = []
+  const server = await createLocalServer({
+    dbFile: join(dir, 'etc.sqlite'),
+    clock: opts.clock,
+    secrets,
+    h5Dir,
+    port: 0,
+    log: (line) => serverLog.push(line),
+    captcha: opts.captcha,
+  })
+  const logins = await seedDemo(server.store, secrets, opts.clock.now())
+  // launch() runs chromium on a fresh temporary user-data dir and removes it on close.
+  const browser: Browser = await chromium.launch({ executablePath, headless: true, args: chromiumFlags })
+  const contexts: BrowserContext[] = []
+
+  return {
+    server,
+    secrets,
+    logins,
+    serverLog,
+    async openPhone() {
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+      })
+      contexts.push(context)
+      // The session's expiry is set by the server clock; the app compares it with Date.now().
+      await context.clock.install({ time: opts.clock.now() })
+      const page = await context.newPage()
+      page.setDefaultTimeout(STEP_TIMEOUT)
+      return page
+    },
+    async waitForCode(phone, after) {
+      const deadline = Date.now() + STEP_TIMEOUT
+      while (Date.now() < deadline) {
+        const [latest] = await listOutbox(server.store, 1)
+        if (latest && latest.phone === phone && latest.code !== after) return latest.code
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      throw new Error(`no SMS code reached the outbox for ${phone}; server log:\n${serverLog.join('\n')}`)
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined)
+      await browser.close()
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Taro H5 keeps earlier pages of the stack in the DOM, hidden: only the shown ones count. */
+export function shown(page: Page, selector: string, hasText?: string | RegExp): Locator {
+  return page.locator(selector, hasText === undefined ? {} : { hasText }).filter({ visible: true })
+}
+
+/** Taro H5 inputs are custom elements wrapping a real <input>. */
+export function inputOf(page: Page, className: string): Locator {
+  return shown(page, `.${className} input, input.${className}`).first()
+}
