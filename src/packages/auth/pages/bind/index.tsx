@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { Button, Input } from '@nutui/nutui-react-taro'
+import { Button } from '@nutui/nutui-react-taro'
 import type { AccountSummary, IdType, LoginResult, UserType } from '../../../../../types'
 import { call, logout } from '../../../../services/api'
 import AccountList from '../../components/account-list'
@@ -12,6 +12,7 @@ import { AUTH_PAGES } from '../../shared/routes'
 import { useAccountChoice } from '../../shared/useAccountChoice'
 import { useFormAction } from '../../shared/useFormAction'
 import { firstProblem, holderNameError, idNumberError, idTypesOf } from '../../shared/validate'
+import LabeledInput from '../../components/labeled-input'
 import '../../shared/form.scss'
 
 const wording: Record<UserType, { name: string; idType: string; idNumber: string; intro: string }> = {
@@ -58,16 +59,14 @@ function VerifyStep({
 
   return (
     <View className="card bind-verify">
-      <View className="auth-form__field">
-        <Text className="auth-form__label">{words.name}</Text>
-        <Input
-          className="bind-name"
-          maxLength={60}
-          placeholder={`请输入${words.name}`}
-          value={name}
-          onChange={(v) => setName(v)}
-        />
-      </View>
+      <LabeledInput
+        label="{words.name}"
+        className="bind-name"
+        maxLength={60}
+        placeholder={`请输入${words.name}`}
+        value={name}
+        onChange={setName}
+      />
       <OptionPicker
         className="bind-id-type"
         label={words.idType}
@@ -75,16 +74,14 @@ function VerifyStep({
         value={idType}
         onChange={setIdType}
       />
-      <View className="auth-form__field">
-        <Text className="auth-form__label">{words.idNumber}</Text>
-        <Input
-          className="bind-id-number"
-          maxLength={32}
-          placeholder={`请输入${words.idNumber}`}
-          value={idNumber}
-          onChange={(v) => setIdNumber(v)}
-        />
-      </View>
+      <LabeledInput
+        label="{words.idNumber}"
+        className="bind-id-number"
+        maxLength={32}
+        placeholder={`请输入${words.idNumber}`}
+        value={idNumber}
+        onChange={setIdNumber}
+      />
       <Text className="auth-form__notice muted">{words.intro}</Text>
       {form.message ? (
         <Text className="auth-form__message bind-message error-text">{form.message}</Text>

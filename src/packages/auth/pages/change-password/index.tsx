@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { Button, Input } from '@nutui/nutui-react-taro'
+import { Button } from '@nutui/nutui-react-taro'
 import type { ActionResponse } from '../../../../../types'
 import { call, goToLogin, hasSession } from '../../../../services/api'
 import { useSession } from '../../../../hooks/useSession'
@@ -12,6 +12,7 @@ import {
   loginPasswordError,
   newPasswordError,
 } from '../../shared/validate'
+import LabeledInput from '../../components/labeled-input'
 import '../../shared/form.scss'
 
 type Changed = ActionResponse<'auth.changePassword'>
@@ -75,39 +76,33 @@ export default function ChangePasswordPage() {
   return (
     <View className="change-password page">
       <View className="card">
-        <View className="auth-form__field">
-          <Text className="auth-form__label">原密码</Text>
-          <Input
-            className="change-old-password"
-            type="password"
-            maxLength={64}
-            placeholder="请输入原密码"
-            value={oldPassword}
-            onChange={(v) => setOldPassword(v)}
-          />
-        </View>
-        <View className="auth-form__field">
-          <Text className="auth-form__label">新密码</Text>
-          <Input
-            className="change-new-password"
-            type="password"
-            maxLength={20}
-            placeholder="8-20位，须同时包含字母和数字"
-            value={newPassword}
-            onChange={(v) => setNewPassword(v)}
-          />
-        </View>
-        <View className="auth-form__field">
-          <Text className="auth-form__label">确认密码</Text>
-          <Input
-            className="change-confirm-password"
-            type="password"
-            maxLength={20}
-            placeholder="请再次输入新密码"
-            value={confirmPassword}
-            onChange={(v) => setConfirmPassword(v)}
-          />
-        </View>
+        <LabeledInput
+          label="原密码"
+          className="change-old-password"
+          type="password"
+          maxLength={64}
+          placeholder="请输入原密码"
+          value={oldPassword}
+          onChange={setOldPassword}
+        />
+        <LabeledInput
+          label="新密码"
+          className="change-new-password"
+          type="password"
+          maxLength={20}
+          placeholder="8-20位，须同时包含字母和数字"
+          value={newPassword}
+          onChange={setNewPassword}
+        />
+        <LabeledInput
+          label="确认密码"
+          className="change-confirm-password"
+          type="password"
+          maxLength={20}
+          placeholder="请再次输入新密码"
+          value={confirmPassword}
+          onChange={setConfirmPassword}
+        />
         {form.message ? (
           <Text className="auth-form__message change-password-message error-text">{form.message}</Text>
         ) : null}

@@ -1,9 +1,10 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { Button, Input } from '@nutui/nutui-react-taro'
+import { Button } from '@nutui/nutui-react-taro'
 import { call, logout } from '../../../../services/api'
 import LoginSteps from '../../components/login-steps'
+import SmsCodeField from '../../components/sms-code-field'
 import { clearLoginStep, continueLogin, readLoginStep } from '../../shared/flow'
 import { AUTH_PAGES } from '../../shared/routes'
 import { useCountdown } from '../../shared/useCountdown'
@@ -58,26 +59,15 @@ export default function LegacyConfirmPage() {
           您的昵称已在原门户网站绑定账号。为确认是您本人，请获取发送至预留手机号
           {phone ? ` ${phone} ` : ''}的短信验证码完成校验。
         </Text>
-        <View className="auth-form__field auth-form__field--code">
-          <Input
-            className="legacy-code"
-            type="number"
-            maxLength={6}
-            placeholder="请输入短信验证码"
-            value={code}
-            onChange={(v) => setCode(v)}
-          />
-          <Button
-            className="legacy-send-code"
-            size="small"
-            fill="outline"
-            type="primary"
-            disabled={countdown > 0 || sending.busy}
-            onClick={sendCode}
-          >
-            {countdown > 0 ? `${countdown}秒后重新获取` : '获取验证码'}
-          </Button>
-        </View>
+        <SmsCodeField
+          prefix="legacy"
+          className="auth-form__field auth-form__field--code"
+          code={code}
+          onCodeChange={setCode}
+          countdown={countdown}
+          sending={sending.busy}
+          onSend={sendCode}
+        />
         {message ? <Text className="auth-form__message legacy-message error-text">{message}</Text> : null}
         {notice ? <Text className="auth-form__notice muted">{notice}</Text> : null}
         <Button className="legacy-submit" block type="primary" loading={form.busy} onClick={submit}>

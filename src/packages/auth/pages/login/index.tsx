@@ -24,6 +24,7 @@ import {
   phonePlaceholder,
   userTypeLabel,
 } from '../../shared/validate'
+import SmsCodeField from '../../components/sms-code-field'
 import './index.scss'
 
 type LoginTab = 'sms' | 'nickname'
@@ -81,26 +82,15 @@ function SmsLogin({
           onChange={(v) => setPhone(v)}
         />
       </View>
-      <View className="login__field login__field--code">
-        <Input
-          className="login-code"
-          type="number"
-          maxLength={6}
-          placeholder="请输入短信验证码"
-          value={code}
-          onChange={(v) => setCode(v)}
-        />
-        <Button
-          className="login-send-code"
-          size="small"
-          fill="outline"
-          type="primary"
-          disabled={countdown > 0 || sending.busy}
-          onClick={sendCode}
-        >
-          {countdown > 0 ? `${countdown}秒后重新获取` : '获取验证码'}
-        </Button>
-      </View>
+      <SmsCodeField
+        prefix="login"
+        className="login__field login__field--code"
+        code={code}
+        onCodeChange={setCode}
+        countdown={countdown}
+        sending={sending.busy}
+        onSend={sendCode}
+      />
       {message ? <Text className="login__message login-message error-text">{message}</Text> : null}
       {notice ? <Text className="login__notice muted">{notice}</Text> : null}
       <Button

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { Button, Input } from '@nutui/nutui-react-taro'
+import { Button } from '@nutui/nutui-react-taro'
 import type { ActionResponse } from '../../../../../types'
 import { plateColors, type PlateColor } from '../../../../../types/enums'
 import { call } from '../../../../services/api'
@@ -10,6 +10,7 @@ import OptionPicker from '../../components/option-picker'
 import { useCaptcha } from '../../shared/useCaptcha'
 import { useFormAction } from '../../shared/useFormAction'
 import { captchaError, firstProblem, phoneError, plateError } from '../../shared/validate'
+import LabeledInput from '../../components/labeled-input'
 import '../../shared/form.scss'
 
 type Recovered = ActionResponse<'auth.recoverNickname'>
@@ -54,16 +55,14 @@ export default function RecoverNicknamePage() {
         <Text className="auth-form__intro muted">
           温馨提示：如果您忘记或丢失了您的注册用户信息或绑定过的账号，请通过以下操作来找回您的登录注册账号信息及绑定过的ETC通行卡卡号。
         </Text>
-        <View className="auth-form__field">
-          <Text className="auth-form__label">车牌号码</Text>
-          <Input
-            className="recover-plate"
-            maxLength={8}
-            placeholder="请输入车牌号码，如浙A12345"
-            value={plate}
-            onChange={(v) => setPlate(v.toUpperCase())}
-          />
-        </View>
+        <LabeledInput
+          label="车牌号码"
+          className="recover-plate"
+          maxLength={8}
+          placeholder="请输入车牌号码，如浙A12345"
+          value={plate}
+          onChange={(v) => setPlate(v.toUpperCase())}
+        />
         <OptionPicker
           className="recover-plate-color"
           label="车牌颜色"
@@ -72,17 +71,15 @@ export default function RecoverNicknamePage() {
           onChange={setPlateColor}
           labelOf={(c) => `${c}色`}
         />
-        <View className="auth-form__field">
-          <Text className="auth-form__label">手机号</Text>
-          <Input
-            className="recover-phone"
-            type="tel"
-            maxLength={11}
-            placeholder="请输入注册时填写的手机号"
-            value={phone}
-            onChange={(v) => setPhone(v)}
-          />
-        </View>
+        <LabeledInput
+          label="手机号"
+          className="recover-phone"
+          type="tel"
+          maxLength={11}
+          placeholder="请输入注册时填写的手机号"
+          value={phone}
+          onChange={setPhone}
+        />
         <View className="auth-form__field">
           <CaptchaField captcha={captcha} />
         </View>

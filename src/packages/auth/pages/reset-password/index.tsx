@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { Button, Input } from '@nutui/nutui-react-taro'
+import { Button } from '@nutui/nutui-react-taro'
 import type { IdType, UserType } from '../../../../../types'
 import { userTypes } from '../../../../../types/enums'
 import { call } from '../../../../services/api'
@@ -21,6 +21,7 @@ import {
   nicknameError,
   userTypeLabel,
 } from '../../shared/validate'
+import LabeledInput from '../../components/labeled-input'
 import '../../shared/form.scss'
 
 /** 忘记密码 → 重置密码: the details registered on the legacy portal and a new password twice. */
@@ -91,16 +92,14 @@ export default function ResetPasswordPage() {
     <View className="reset page">
       <View className="card">
         <Text className="auth-form__intro muted">请填写在原门户网站注册时使用的用户信息。</Text>
-        <View className="auth-form__field">
-          <Text className="auth-form__label">注册昵称</Text>
-          <Input
-            className="reset-nickname"
-            maxLength={32}
-            placeholder="请输入网站昵称"
-            value={nickname}
-            onChange={(v) => setNickname(v)}
-          />
-        </View>
+        <LabeledInput
+          label="注册昵称"
+          className="reset-nickname"
+          maxLength={32}
+          placeholder="请输入网站昵称"
+          value={nickname}
+          onChange={setNickname}
+        />
         <OptionPicker
           className="reset-user-type"
           label="用户类型"
@@ -109,16 +108,14 @@ export default function ResetPasswordPage() {
           onChange={changeUserType}
           labelOf={(t) => userTypeLabel[t]}
         />
-        <View className="auth-form__field">
-          <Text className="auth-form__label">用户名</Text>
-          <Input
-            className="reset-user-name"
-            maxLength={60}
-            placeholder={userType === 'unit' ? '请输入单位名称' : '请输入个人名称'}
-            value={userName}
-            onChange={(v) => setUserName(v)}
-          />
-        </View>
+        <LabeledInput
+          label="用户名"
+          className="reset-user-name"
+          maxLength={60}
+          placeholder={userType === 'unit' ? '请输入单位名称' : '请输入个人名称'}
+          value={userName}
+          onChange={setUserName}
+        />
         <OptionPicker
           className="reset-id-type"
           label="证件类型"
@@ -126,38 +123,32 @@ export default function ResetPasswordPage() {
           value={idType}
           onChange={setIdType}
         />
-        <View className="auth-form__field">
-          <Text className="auth-form__label">证件号码</Text>
-          <Input
-            className="reset-id-number"
-            maxLength={32}
-            placeholder="请输入证件号码"
-            value={idNumber}
-            onChange={(v) => setIdNumber(v)}
-          />
-        </View>
-        <View className="auth-form__field">
-          <Text className="auth-form__label">新密码</Text>
-          <Input
-            className="reset-new-password"
-            type="password"
-            maxLength={20}
-            placeholder="8-20位，须同时包含字母和数字"
-            value={newPassword}
-            onChange={(v) => setNewPassword(v)}
-          />
-        </View>
-        <View className="auth-form__field">
-          <Text className="auth-form__label">确认密码</Text>
-          <Input
-            className="reset-confirm-password"
-            type="password"
-            maxLength={20}
-            placeholder="请再次输入新密码"
-            value={confirmPassword}
-            onChange={(v) => setConfirmPassword(v)}
-          />
-        </View>
+        <LabeledInput
+          label="证件号码"
+          className="reset-id-number"
+          maxLength={32}
+          placeholder="请输入证件号码"
+          value={idNumber}
+          onChange={setIdNumber}
+        />
+        <LabeledInput
+          label="新密码"
+          className="reset-new-password"
+          type="password"
+          maxLength={20}
+          placeholder="8-20位，须同时包含字母和数字"
+          value={newPassword}
+          onChange={setNewPassword}
+        />
+        <LabeledInput
+          label="确认密码"
+          className="reset-confirm-password"
+          type="password"
+          maxLength={20}
+          placeholder="请再次输入新密码"
+          value={confirmPassword}
+          onChange={setConfirmPassword}
+        />
         <View className="auth-form__field">
           <CaptchaField captcha={captcha} />
         </View>
