@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import type { ApiError } from '../../services/api'
+import ErrorRetry from '../error-retry'
 import './index.scss'
 
 /** What the list shows and can ask for: usePagedList's answer fits as it is. */
@@ -37,14 +38,7 @@ export default function ListWithFilters<T>(props: ListWithFiltersProps<T>) {
   if (loading && items.length === 0) {
     body = <Text className="list-with-filters__state">加载中…</Text>
   } else if (error && items.length === 0) {
-    body = (
-      <View className="list-with-filters__error">
-        <Text className="list-with-filters__state error-text">{error.message}</Text>
-        <Button size="small" className="list-with-filters__retry" onClick={onRetry}>
-          重试
-        </Button>
-      </View>
-    )
+    body = <ErrorRetry message={error.message} onRetry={onRetry} retryClassName="list-with-filters__retry" />
   } else if (items.length === 0) {
     body = <Text className="list-with-filters__state list-with-filters__empty">{emptyText}</Text>
   } else {
@@ -60,12 +54,11 @@ export default function ListWithFilters<T>(props: ListWithFiltersProps<T>) {
         </View>
         <View className="list-with-filters__footer">
           {error ? (
-            <View className="list-with-filters__error">
-              <Text className="error-text">{error.message}</Text>
-              <Button size="small" className="list-with-filters__retry" onClick={onLoadMore}>
-                重试
-              </Button>
-            </View>
+            <ErrorRetry
+              message={error.message}
+              onRetry={onLoadMore}
+              retryClassName="list-with-filters__retry"
+            />
           ) : loadingMore ? (
             <Text className="muted">加载中…</Text>
           ) : hasMore ? (

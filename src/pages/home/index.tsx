@@ -5,6 +5,7 @@ import VehicleCard from '../../components/vehicle-card'
 import { useSession } from '../../hooks/useSession'
 import { usePagedList } from '../../hooks/usePagedList'
 import { etcRoutes } from '../../packages/etc/routes'
+import ErrorRetry from '../../components/error-retry'
 import './index.scss'
 
 export default function HomePage() {
@@ -33,12 +34,7 @@ export default function HomePage() {
       <View className="home__hello card">
         {session.loading && !me ? <Text className="muted">加载中…</Text> : null}
         {session.error && !me ? (
-          <View className="home__error">
-            <Text className="error-text">{session.error.message}</Text>
-            <Button size="small" onClick={() => void session.refetch()}>
-              重试
-            </Button>
-          </View>
+          <ErrorRetry message={session.error.message} onRetry={() => void session.refetch()} />
         ) : null}
         {me ? (
           <View>
@@ -51,12 +47,7 @@ export default function HomePage() {
       <Text className="home__section">我的车辆</Text>
       {vehicles.loading && vehicles.items.length === 0 ? <Text className="state-text">加载中…</Text> : null}
       {vehicles.error && vehicles.items.length === 0 ? (
-        <View className="home__error">
-          <Text className="error-text">{vehicles.error.message}</Text>
-          <Button size="small" onClick={() => void vehicles.refresh()}>
-            重试
-          </Button>
-        </View>
+        <ErrorRetry message={vehicles.error.message} onRetry={() => void vehicles.refresh()} />
       ) : null}
       {!vehicles.loading && !vehicles.error && vehicles.items.length === 0 ? (
         <Text className="state-text">暂无有效车辆</Text>

@@ -7,6 +7,7 @@ import { errorMessage, loginKind, LOGIN_URL } from '../../services/api'
 import { logout } from '../../services/api'
 import VehicleCard from '../../components/vehicle-card'
 import { etcRoutes } from '../../packages/etc/routes'
+import ErrorRetry from '../../components/error-retry'
 import './index.scss'
 
 const go = (url: string) => () => void Taro.navigateTo({ url })
@@ -45,12 +46,7 @@ export default function MePage() {
       <View className="card me__profile">
         {session.loading && !me ? <Text className="muted">加载中…</Text> : null}
         {session.error && !me ? (
-          <View className="me__error">
-            <Text className="error-text">{session.error.message}</Text>
-            <Button size="small" onClick={() => void session.refetch()}>
-              重试
-            </Button>
-          </View>
+          <ErrorRetry message={session.error.message} onRetry={() => void session.refetch()} />
         ) : null}
         {me ? (
           <View>

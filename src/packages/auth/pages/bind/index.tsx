@@ -13,6 +13,7 @@ import { useAccountChoice } from '../../shared/useAccountChoice'
 import { useFormAction } from '../../shared/useFormAction'
 import { firstProblem, holderNameError, idNumberError, idTypesOf } from '../../shared/validate'
 import LabeledInput from '../../components/labeled-input'
+import ErrorRetry from '../../../../components/error-retry'
 import '../../shared/form.scss'
 
 const wording: Record<UserType, { name: string; idType: string; idNumber: string; intro: string }> = {
@@ -119,14 +120,7 @@ function ChooseStep({
     <View className="card bind-choose">
       {principal ? <Text className="auth-form__notice bind-principal">{principal} 已通过</Text> : null}
       {choice.loading ? <Text className="state-text">加载中…</Text> : null}
-      {choice.error ? (
-        <View className="auth-form__result">
-          <Text className="error-text">{choice.error}</Text>
-          <Button size="small" onClick={() => void choice.reload()}>
-            重试
-          </Button>
-        </View>
-      ) : null}
+      {choice.error ? <ErrorRetry message={choice.error} onRetry={() => void choice.reload()} /> : null}
       {!choice.loading && !choice.error && choice.accounts.length === 0 ? (
         <Text className="state-text">没有可登录的账户，请致电客服热线 0571-96866</Text>
       ) : null}

@@ -1,6 +1,5 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { Button } from '@nutui/nutui-react-taro'
 import type { AccountSummary } from '../../../../../types'
 import { call } from '../../../../services/api'
 import { useSession } from '../../../../hooks/useSession'
@@ -8,6 +7,7 @@ import AccountList from '../../components/account-list'
 import { continueLogin } from '../../shared/flow'
 import { useAccountChoice } from '../../shared/useAccountChoice'
 import { useFormAction } from '../../shared/useFormAction'
+import ErrorRetry from '../../../../components/error-retry'
 import '../../shared/form.scss'
 
 /** 切换账号: the accounts this login reaches, the current one marked; switching reloads home. */
@@ -39,12 +39,11 @@ export default function SwitchAccountPage() {
         <Text className="auth-form__intro muted">您的登录身份可以访问以下账户，点击即可切换。</Text>
         {choice.loading ? <Text className="state-text">加载中…</Text> : null}
         {choice.error ? (
-          <View className="auth-form__result">
-            <Text className="error-text switch-account-error">{choice.error}</Text>
-            <Button size="small" onClick={() => void choice.reload()}>
-              重试
-            </Button>
-          </View>
+          <ErrorRetry
+            message={choice.error}
+            onRetry={() => void choice.reload()}
+            className="switch-account-error"
+          />
         ) : null}
         {!choice.loading && !choice.error && choice.accounts.length === 0 ? (
           <Text className="state-text">暂无可切换的账户</Text>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
-import { Text, View } from '@tarojs/components'
-import { Button } from '@nutui/nutui-react-taro'
+import { Text } from '@tarojs/components'
 import type { ApiError } from '../../../../services/api'
+import ErrorRetry from '../../../../components/error-retry'
 
 export interface PageStateProps<T> {
   data: T | null
@@ -15,14 +15,7 @@ export interface PageStateProps<T> {
 export default function PageState<T>({ data, loading, error, onRetry, children }: PageStateProps<T>) {
   if (data) return <>{children(data)}</>
   if (error && !loading) {
-    return (
-      <View className="etc-page-error">
-        <Text className="state-text error-text">{error.message}</Text>
-        <Button size="small" className="etc-page-retry" onClick={onRetry}>
-          重试
-        </Button>
-      </View>
-    )
+    return <ErrorRetry message={error.message} onRetry={onRetry} retryClassName="etc-page-retry" />
   }
   return <Text className="state-text">加载中…</Text>
 }
