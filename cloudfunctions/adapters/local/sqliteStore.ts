@@ -41,6 +41,10 @@ const indexedFieldLists = [
   ['accountId', 'status', 'issuedAt'],
   ['cardId', 'startAt'],
   ['loginPhoneHash'],
+  // account lookups at login and binding: by ID number, by reserved phone, a principal's sessions
+  ['idNumberHash'],
+  ['reservedPhoneHash'],
+  ['principalId'],
   ['vehicleId'],
   ['cardId'],
   ['plate'],
