@@ -1,15 +1,13 @@
-import { collections, type AccountDoc, type RateLimitDoc, type SmsCodeDoc } from '../../../core/documents'
+import { collections, type AccountDoc, type RateLimitDoc } from '../../../core/documents'
 import { phonePrincipalId, type PhonePrincipalDoc, type PrincipalDoc } from '../../../core/principals'
 import { applyRateRule, rateLimitId, type RateRule } from '../../../core/rateLimits'
 import {
   callerSendRules,
-  checkSmsCode,
   generateSmsCode,
   newSmsCodeDoc,
   phoneSendRules,
   smsCodeId,
   smsCodeRules,
-  type SmsCheck,
 } from '../../../core/smsCodes'
 import type { LoginResult } from '../../../../types/actions/auth'
 import type { ActionResponses, ParsedRequest } from '../../../../types/api'
@@ -18,6 +16,7 @@ import type { ErrorCode } from '../../../../types/errors'
 import { ActionError, type ActionContext } from '../context'
 import { callerKey } from './authNickname'
 import { startSession } from './authSessions'
+import { consumeSmsCode } from './authSmsCode'
 import type { Stored } from './views'
 
 /** Accounts a phone reaches for a user type, oldest id first so the default pick is stable. */
@@ -92,17 +91,7 @@ export async function loginBySms(
   const now = ctx.clock.now()
   const phoneHash = ctx.vault.lookupHash('phone', input.phone)
   const codeId = smsCodeId(input.userType, phoneHash)
-  const candidate = ctx.vault.lookupHash('smsCode', `${codeId}:${input.code}`)
-
-  const check = await ctx.store.transaction(async (tx): Promise<SmsCheck> => {
-    const record = await tx.get<Stored<SmsCodeDoc>>(collections.smsCodes, codeId)
-    const result = checkSmsCode(record, candidate, now)
-    if (result.result === 'ok') await tx.remove(collections.smsCodes, codeId)
-    if (result.result === 'wrong') await tx.set(collections.smsCodes, codeId, { ...result.next })
-    return result
-  })
-  if (check.result === 'expired') throw new ActionError('SMS_CODE_EXPIRED')
-  if (check.result !== 'ok') throw new ActionError('SMS_CODE_INVALID')
+  await consumeSmsCode(ctx, codeId, input.code, now)
   // Same answer as a wrong code, so the login form cannot be used to probe registrations.
   return phoneLogin(ctx, input.phone, input.userType, 'SMS_CODE_INVALID')
 }

@@ -1,18 +1,11 @@
 import { collections, type AccountDoc, type AlipayBindingDoc } from '../../../core/documents'
 import { holderMatches, type PrincipalDoc } from '../../../core/principals'
-import {
-  checkSmsCode,
-  generateSmsCode,
-  newSmsCodeDoc,
-  phoneSendRules,
-  smsCodeRules,
-  type SmsCheck,
-} from '../../../core/smsCodes'
+import { generateSmsCode, newSmsCodeDoc, phoneSendRules, smsCodeRules } from '../../../core/smsCodes'
 import { applyRateRule, perShanghaiDay, rateLimitId, type RateRule } from '../../../core/rateLimits'
 import { maskPhone } from '../../../core/masking'
 import { wechatBindingTtlSeconds } from '../../../core/sessionTokens'
 import type { ActionResponses, ParsedRequest } from '../../../../types/api'
-import type { RateLimitDoc, SmsCodeDoc } from '../../../core/documents'
+import type { RateLimitDoc } from '../../../core/documents'
 import { ActionError, type ActionContext, type PrincipalIdentity } from '../context'
 import { resolvePrincipal } from '../identity'
 import { validIdNumber } from './authNickname'
@@ -27,6 +20,7 @@ import {
   reachableAccounts,
   revokeSession,
 } from './authSessions'
+import { consumeSmsCode } from './authSmsCode'
 import { accountSummary, type Stored } from './views'
 
 /** Actions of a logged-in principal that may not have bound or chosen an account yet. */
@@ -204,16 +198,7 @@ export async function confirmLegacyBinding(
   }
   const now = ctx.clock.now()
   const codeId = legacyCodeId(principal.id)
-  const candidate = ctx.vault.lookupHash('smsCode', `${codeId}:${input.code}`)
-  const check = await ctx.store.transaction(async (tx): Promise<SmsCheck> => {
-    const record = await tx.get<Stored<SmsCodeDoc>>(collections.smsCodes, codeId)
-    const result = checkSmsCode(record, candidate, now)
-    if (result.result === 'ok') await tx.remove(collections.smsCodes, codeId)
-    if (result.result === 'wrong') await tx.set(collections.smsCodes, codeId, { ...result.next })
-    return result
-  })
-  if (check.result === 'expired') throw new ActionError('SMS_CODE_EXPIRED')
-  if (check.result !== 'ok') throw new ActionError('SMS_CODE_INVALID')
+  await consumeSmsCode(ctx, codeId, input.code, now)
   const hashes = new Set(principal.verifiedIdHashes)
   for (const id of principal.legacyAccountIds) {
     const account = await ctx.store.get<Stored<AccountDoc>>(collections.accounts, id)
