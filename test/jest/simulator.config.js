@@ -1,5 +1,5 @@
 // Native WeChat components (and later whole pages) in miniprogram-simulate: plain jsdom,
-// nothing under dist/ or src/**/*.js is transformed; only the .ts tests go through swc.
+// nothing under dist/ or src/**/*.js is transformed; the .ts tests (and ESM-only jose) go through swc.
 const path = require('node:path')
 const swc = require('./swc.cjs')
 const esmOnlyPackages = require('./esm-only.cjs')

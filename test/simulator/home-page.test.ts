@@ -22,7 +22,7 @@ beforeAll(async () => {
   world = bootWeapp(backend)
 })
 
-afterAll(() => backend?.store.close())
+afterAll(() => backend?.close())
 
 function find(page: SimComponent, selector: string): SimNode {
   const node = page.querySelector(selector)

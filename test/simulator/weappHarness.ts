@@ -46,7 +46,8 @@ export interface Backend {
   store: SqliteStore
   clock: Clock & { set(date: Date): void }
   openid: string
-  dir: string
+  /** Closes the database and removes its folder. */
+  close(): void
 }
 
 /** A fresh embedded database with the demo data, and the router on it. */
@@ -58,7 +59,16 @@ export async function startBackend(now = new Date('2026-11-20T02:00:00Z')): Prom
   const secrets = { sessionKey: randomBytes(32), dataKey: randomBytes(32), lookupKey: randomBytes(32) }
   await seedDemo(store, secrets, now)
   const api = createApi({ store, sms: createOutboxSms(store, clock), clock, secrets })
-  return { api, store, clock, secrets, openid: `o-sim-${randomBytes(6).toString('hex')}`, dir } as Backend
+  return {
+    api,
+    store,
+    clock,
+    openid: `o-sim-${randomBytes(6).toString('hex')}`,
+    close() {
+      store.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }
 
 export interface WeappWorld {
