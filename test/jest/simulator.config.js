@@ -1,4 +1,4 @@
-// Native WeChat components (and later whole pages) in miniprogram-simulate: plain jsdom,
+// Native WeChat components and real pages of dist/weapp in miniprogram-simulate (jsdom plus Node globals):
 // nothing under dist/ or src/**/*.js is transformed; the .ts tests (and ESM-only jose) go through swc.
 const path = require('node:path')
 const swc = require('./swc.cjs')
