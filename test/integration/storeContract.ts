@@ -1,25 +1,43 @@
-import { StoreError, type Doc, type Store } from '../../cloudfunctions/ports/store'
+import { randomBytes } from 'node:crypto'
+import { StoreError, maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
 
 type Item = Doc & { id: string; n: number; group: string; name: string; flag: boolean; maybe: string | null }
 
+/** What the contract needs of a backend besides the Store: collections made and dropped for its tests. */
+export interface ContractBackend {
+  store: Store
+  /** Provisions one collection, as `npm run cloudbase:provision` would. */
+  createCollection(name: string): Promise<void>
+  /** Drops what the run created (a real environment keeps nothing behind). */
+  dropCollections(names: string[]): Promise<void>
+  close?(): Promise<void> | void
+}
+
 /** The behaviour every Store adapter must honour; run by each adapter's test file. */
-export function describeStoreContract(
-  name: string,
-  makeStore: () => Promise<Store & { close?(): void }>,
-): void {
+export function describeStoreContract(name: string, makeBackend: () => Promise<ContractBackend>): void {
   describe(`Store contract: ${name}`, () => {
-    let store: Store & { close?(): void }
+    let backend: ContractBackend
+    let store: Store
     let collection: string
     let counter = 0
+    // One prefix per run: on a shared environment the run's collections are found and dropped by it.
+    const prefix = `contract_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+    const created: string[] = []
 
     beforeAll(async () => {
-      store = await makeStore()
+      backend = await makeBackend()
+      store = backend.store
     })
-    afterAll(() => store?.close?.())
-    beforeEach(() => {
+    afterAll(async () => {
+      await backend?.dropCollections(created)
+      await backend?.close?.()
+    })
+    beforeEach(async () => {
       counter += 1
       // A fresh collection per test keeps tests independent on a shared backend.
-      collection = `contract_${Date.now().toString(36)}_${counter}`
+      collection = `${prefix}_${counter}`
+      await backend.createCollection(collection)
+      created.push(collection)
     })
 
     const items = (count: number): Item[] =>
@@ -105,11 +123,7 @@ export function describeStoreContract(
 
     test('cursor paging over 250 documents has no gaps or repeats', async () => {
       const docs = items(250)
-      if ('bulkSet' in store && typeof store.bulkSet === 'function') {
-        ;(store.bulkSet as (c: string, d: Item[]) => void)(collection, docs)
-      } else {
-        await seed(docs)
-      }
+      await seed(docs)
       for (const direction of ['asc', 'desc'] as const) {
         const seen: string[] = []
         let after: string | undefined
@@ -209,6 +223,96 @@ export function describeStoreContract(
         [0, 2, 4, 6, 8, 10, 12, 14].reduce((s, i) => s + 7 + i, 0) +
         [1, 3, 5, 7, 9, 11, 13, 15].reduce((s, i) => s + 3 + i, 0)
       expect(a?.balance).toBe(expectedA)
+    })
+
+    test('a collection that was never provisioned is a typed deployment error, not a missing document', async () => {
+      const missing = `${prefix}_never_created`
+      for (const call of [
+        () => store.get(missing, 'x'),
+        () => store.set(missing, 'x', { v: 1 }),
+        () => store.query(missing, { limit: 1 }),
+        () => store.count(missing),
+        () => store.transaction(async (tx) => tx.get(missing, 'x')),
+        () => store.transaction(async (tx) => tx.set(missing, 'x', { v: 1 })),
+      ]) {
+        await expect(call()).rejects.toMatchObject({ code: 'COLLECTION_MISSING' })
+      }
+    })
+
+    test('limit must be an integer from 1 to maxQueryLimit', async () => {
+      await seed(items(3))
+      for (const limit of [0, -1, 1.5, maxQueryLimit + 1, 1000, Number.NaN]) {
+        await expect(store.query(collection, { limit })).rejects.toMatchObject({ code: 'INVALID_QUERY' })
+      }
+      expect((await store.query(collection, { limit: maxQueryLimit })).items).toHaveLength(3)
+    })
+
+    test('documents are JSON: a Date or a non-finite number is refused and nothing is written', async () => {
+      for (const bad of [
+        { at: new Date() },
+        { n: Number.NaN },
+        { n: Infinity },
+        { nested: { at: new Date() } },
+      ]) {
+        await expect(store.set(collection, 'bad', bad)).rejects.toMatchObject({ code: 'INVALID_DOCUMENT' })
+        await expect(store.transaction(async (tx) => tx.set(collection, 'bad', bad))).rejects.toMatchObject({
+          code: 'INVALID_DOCUMENT',
+        })
+      }
+      expect(await store.get(collection, 'bad')).toBeNull()
+      await store.set(collection, 'ok', { a: undefined, b: 1 })
+      expect(await store.get(collection, 'ok')).toEqual({ id: 'ok', b: 1 })
+    })
+
+    test('null and missing sort values page without gaps, first ascending and last descending', async () => {
+      const docs = Array.from({ length: 40 }, (_, i) => {
+        const doc: Doc & { id: string } = { id: `d${String(i).padStart(2, '0')}` }
+        if (i % 5 === 1) doc.rank = null
+        else if (i % 5 !== 2) doc.rank = `r${i % 7}`
+        return doc
+      })
+      for (const doc of docs) await store.set(collection, doc.id, doc)
+      const rankOf = (d: Doc) => (typeof d.rank === 'string' ? d.rank : null)
+      const expected = [...docs].sort((a, b) => {
+        const ra = rankOf(a)
+        const rb = rankOf(b)
+        if (ra === rb) return a.id < b.id ? -1 : 1
+        if (ra === null) return -1
+        if (rb === null) return 1
+        return ra < rb ? -1 : 1
+      })
+      for (const direction of ['asc', 'desc'] as const) {
+        const seen: string[] = []
+        let after: string | undefined
+        do {
+          const page = await store.query(collection, {
+            orderBy: { field: 'rank', direction },
+            limit: 3,
+            after,
+          })
+          seen.push(...page.items.map((d) => String(d.id)))
+          after = page.nextCursor ?? undefined
+        } while (after && seen.length <= docs.length)
+        const ids = expected.map((d) => d.id)
+        expect(seen).toEqual(direction === 'asc' ? ids : ids.reverse())
+      }
+    })
+
+    test('a transaction that throws midway after a conflict applies nothing twice', async () => {
+      await store.set(collection, 'log', { entries: [] as string[] })
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.transaction(async (tx) => {
+            const log = await tx.get<{ entries: string[] }>(collection, 'log')
+            await new Promise((resolve) => setTimeout(resolve, 1))
+            await tx.set(collection, `entry-${i}`, { i })
+            await tx.set(collection, 'log', { entries: [...(log?.entries ?? []), `e${i}`] })
+          }),
+        ),
+      )
+      const log = await store.get<{ entries: string[] }>(collection, 'log')
+      expect([...(log?.entries ?? [])].sort()).toEqual(Array.from({ length: 8 }, (_, i) => `e${i}`).sort())
+      expect(await store.count(collection)).toBe(9)
     })
 
     test('queries inside a transaction are refused', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../cloudfunctions/core/documents'
 import { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
-import type { Doc, Store } from '../../cloudfunctions/ports/store'
+import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
 import { fen } from '../../types/money'
 import { createRandom } from './prng'
 
@@ -71,7 +71,7 @@ async function readAll<T>(store: Store, collection: string): Promise<Array<T & R
   const out: Array<T & Row> = []
   let after: string | undefined
   do {
-    const page = await store.query<T & Row>(collection, { limit: 1000, after })
+    const page = await store.query<T & Row>(collection, { limit: maxQueryLimit, after })
     out.push(...page.items)
     after = page.nextCursor ?? undefined
   } while (after)

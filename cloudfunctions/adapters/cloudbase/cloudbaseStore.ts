@@ -4,10 +4,10 @@ import {
   type Doc,
   type Query,
   type QueryPage,
-  type Scalar,
   type Store,
   type TxStore,
 } from '../../ports/store'
+import { checkField, checkLimit, decodeCursor, encodeCursor, jsonDocument, sortValueOf } from '../storeRules'
 import { cloneDoc, refuseQueryInTransaction, runInTransactionContext } from '../transactionContext'
 
 /**
@@ -15,22 +15,21 @@ import { cloneDoc, refuseQueryInTransaction, runInTransactionContext } from '../
  * `any`; naming the shapes here keeps the rest of the adapter checked.
  */
 export type CbCondition = unknown
+type CbValue = string | number | boolean | null
 export interface CbCommand {
-  eq(value: Scalar): CbCondition
-  neq(value: Scalar): CbCondition
-  lt(value: Scalar): CbCondition
-  lte(value: Scalar): CbCondition
-  gt(value: Scalar): CbCondition
-  gte(value: Scalar): CbCondition
-  in(values: Scalar[]): CbCondition
+  eq(value: CbValue): CbCondition
+  neq(value: CbValue): CbCondition
+  lt(value: CbValue): CbCondition
+  lte(value: CbValue): CbCondition
+  gt(value: CbValue): CbCondition
+  gte(value: CbValue): CbCondition
+  in(values: CbValue[]): CbCondition
   and(...conditions: CbCondition[]): CbCondition
   or(...conditions: CbCondition[]): CbCondition
-  set(value: unknown): CbCondition
 }
 export interface CbDocRef {
   get(): Promise<{ data: unknown }>
   set(options: { data: Doc }): Promise<unknown>
-  update(options: { data: Doc }): Promise<unknown>
   remove(): Promise<unknown>
 }
 export interface CbQuery {
@@ -45,20 +44,54 @@ export interface CbCollection extends CbQuery {
 }
 export interface CbTransaction {
   collection(name: string): { doc(id: string): CbDocRef }
+  commit(): Promise<unknown>
+  rollback(): Promise<unknown>
 }
+/** `cloud.database({ throwOnNotFound: false })`: a missing document reads as `data: null`. */
 export interface CloudbaseDatabase {
   command: CbCommand
   RegExp(options: { regexp: string; options?: string }): CbCondition
   collection(name: string): CbCollection
-  runTransaction<R>(fn: (transaction: CbTransaction) => Promise<R>, retries?: number): Promise<R>
+  startTransaction(): Promise<CbTransaction>
+  createCollection(name: string): Promise<unknown>
 }
 
-const fieldPattern = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+export interface CloudbaseStoreOptions {
+  /** Attempts of one transaction before it answers CONFLICT. */
+  maxAttempts?: number
+  /** Waits before attempt `attempt + 1`; jittered exponential by default. */
+  backoff?: (attempt: number) => Promise<void>
+  /** Prepended to every collection name (one prefix per test run on a shared environment). */
+  collectionPrefix?: string
+}
 
-function dbField(field: string): string {
-  if (field === 'id') return '_id'
-  if (!fieldPattern.test(field)) throw new StoreError('INVALID_QUERY', `invalid field name: ${field}`)
-  return field
+/**
+ * How the SDK reports failures, by code only (messages are free text):
+ * - `code` (string) on errors that pass through untouched: the TcbError node-sdk throws for an
+ *   error answer, e.g. at `transaction.commit()`.
+ * - `errCode` (number) on errors that pass through wx-server-sdk's document and query
+ *   wrappers: its table maps known codes (DATABASE_COLLECTION_NOT_EXIST → -502005) and every
+ *   other code, DATABASE_TRANSACTION_CONFLICT included, to -501001 SYS_ERR.
+ */
+type Failure = 'conflict' | 'systemError' | 'collectionMissing' | 'other'
+
+export function classifyCloudbaseError(error: unknown): Failure {
+  const { code, errCode } = (error ?? {}) as { code?: unknown; errCode?: unknown }
+  if (code === 'DATABASE_TRANSACTION_CONFLICT') return 'conflict'
+  if (code === 'DATABASE_COLLECTION_NOT_EXIST' || errCode === -502005) return 'collectionMissing'
+  if (errCode === -501001) return 'systemError'
+  return 'other'
+}
+
+/** A failure of this attempt that leaves nothing applied, so the transaction may run again. */
+class RetryableAttempt extends Error {}
+
+const defaultMaxAttempts = 10
+
+/** Full jitter, so conflicting functions do not retry in lockstep: up to 20, 40, 80 … 500 ms. */
+function jitteredBackoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(500, 20 * 2 ** (attempt - 1))
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
 function fromDb<T extends Doc>(raw: unknown): T | null {
@@ -68,45 +101,42 @@ function fromDb<T extends Doc>(raw: unknown): T | null {
 }
 
 function toDb(id: string, doc: Doc): Doc {
-  // _id is the document key and may not appear in set/update data.
-  const { _id: _ignored, ...rest } = doc
+  // _id is the document key and may not appear in set data.
+  const { _id: _ignored, ...rest } = jsonDocument(doc)
   return { ...rest, id }
-}
-
-function isMissingDocError(error: unknown): boolean {
-  const text = error instanceof Error ? error.message : String(error)
-  return /not exist|does not exist|DOCUMENT_NOT_EXIST/i.test(text)
-}
-
-function isConflictError(error: unknown): boolean {
-  const text = error instanceof Error ? error.message : String(error)
-  return /conflict|TRANSACTION/i.test(text)
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-async function getDoc<T extends Doc>(ref: CbDocRef): Promise<T | null> {
-  try {
-    const result = await ref.get()
-    return fromDb<T>(Array.isArray(result.data) ? result.data[0] : result.data)
-  } catch (error) {
-    if (isMissingDocError(error)) return null
-    throw error
-  }
-}
-
-export function createCloudbaseStore(
-  db: CloudbaseDatabase,
-  options: { transactionRetries?: number } = {},
-): Store {
+export function createCloudbaseStore(db: CloudbaseDatabase, options: CloudbaseStoreOptions = {}): Store {
   const _ = db.command
-  const retries = options.transactionRetries ?? 10
+  const maxAttempts = options.maxAttempts ?? defaultMaxAttempts
+  const backoff = options.backoff ?? jitteredBackoff
+  const prefix = options.collectionPrefix ?? ''
+  const named = (collection: string) => `${prefix}${collection}`
+
+  function missingCollection(collection: string): StoreError {
+    return new StoreError(
+      'COLLECTION_MISSING',
+      `CloudBase collection "${named(collection)}" does not exist: run npm run cloudbase:provision for this environment`,
+    )
+  }
+
+  /** Runs one SDK call outside a transaction, turning a missing collection into its typed error. */
+  async function call<R>(collection: string, run: () => Promise<R>): Promise<R> {
+    try {
+      return await run()
+    } catch (error) {
+      if (classifyCloudbaseError(error) === 'collectionMissing') throw missingCollection(collection)
+      throw error
+    }
+  }
 
   function conditionsOf(where: Condition[] = []): CbCondition[] {
     return where.map((c) => {
-      const field = dbField(c.field)
+      const field = c.field === 'id' ? '_id' : checkField(c.field)
       switch (c.op) {
         case 'eq':
           return { [field]: _.eq(c.value) }
@@ -116,6 +146,7 @@ export function createCloudbaseStore(
         case 'lte':
         case 'gt':
         case 'gte':
+          if (c.value === null) throw new StoreError('INVALID_QUERY', `${c.op} null is meaningless`)
           return { [field]: _[c.op](c.value) }
         case 'in':
           return { [field]: _.in(c.value) }
@@ -127,137 +158,172 @@ export function createCloudbaseStore(
     })
   }
 
-  function decodeCursor(cursor: string): [Scalar, string] {
-    try {
-      const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-      if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') {
-        const value: unknown = parsed[0]
-        if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
-          return [value as Scalar, parsed[1]]
-      }
-    } catch {
-      // fall through
+  /**
+   * Keyset paging past the cursor's (value, id). Null and missing sort first ascending and last
+   * descending; MongoDB never matches null with $gt/$lt, so the null side is spelled out.
+   */
+  function beyondCursor(field: string, direction: 'asc' | 'desc', value: CbValue, id: string): CbCondition {
+    const idBeyond = direction === 'asc' ? _.gt(id) : _.lt(id)
+    if (field === '_id') return { _id: idBeyond }
+    if (value === null) {
+      return direction === 'asc'
+        ? _.or({ [field]: _.eq(null), _id: idBeyond }, { [field]: _.neq(null) })
+        : { [field]: _.eq(null), _id: idBeyond }
     }
-    throw new StoreError('INVALID_QUERY', 'invalid cursor')
+    const valueBeyond = direction === 'asc' ? _.gt(value) : _.lt(value)
+    const sameValue = { [field]: _.eq(value), _id: idBeyond }
+    return direction === 'asc'
+      ? _.or({ [field]: valueBeyond }, sameValue)
+      : _.or({ [field]: valueBeyond }, { [field]: _.eq(null) }, sameValue)
   }
 
-  async function update(tx: TxStore, collection: string, id: string, patch: Doc): Promise<void> {
+  async function mergeInto(tx: TxStore, collection: string, id: string, patch: Doc): Promise<void> {
     const current = await tx.get(collection, id)
     if (!current) throw new StoreError('NOT_FOUND', `${collection}/${id} does not exist`)
     await tx.set(collection, id, { ...current, ...patch })
   }
 
-  async function transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
+  /** One attempt: reads in the transaction, writes buffered until fn returns, then commit. */
+  async function attempt<R>(
+    fn: (tx: TxStore) => Promise<R>,
+  ): Promise<{ done: true; value: R } | { done: false }> {
+    const t = await db.startTransaction()
+    let committed = false
+    let retryable = false
+    const writes = new Map<string, { collection: string; id: string; doc: Doc | null }>()
+    const key = (collection: string, id: string) => `${collection}\u0000${id}`
+
+    /** Inside the transaction a conflict may arrive as SYS_ERR; nothing is committed yet, so retry. */
+    const inTransaction = async <T>(collection: string, run: () => Promise<T>): Promise<T> => {
+      try {
+        return await run()
+      } catch (error) {
+        const failure = classifyCloudbaseError(error)
+        if (failure === 'collectionMissing') throw missingCollection(collection)
+        if (failure === 'conflict' || failure === 'systemError') {
+          retryable = true
+          throw new RetryableAttempt('transaction conflict')
+        }
+        throw error
+      }
+    }
+
+    const tx: TxStore & Pick<Store, 'query' | 'count'> = {
+      async get<T extends Doc>(collection: string, id: string) {
+        const pending = writes.get(key(collection, id))
+        if (pending) return pending.doc === null ? null : (cloneDoc(pending.doc) as T)
+        const result = await inTransaction(collection, () => t.collection(named(collection)).doc(id).get())
+        return fromDb<T>(result.data)
+      },
+      async set(collection, id, doc) {
+        writes.set(key(collection, id), { collection, id, doc: toDb(id, doc) })
+      },
+      update: (collection, id, patch) => mergeInto(tx, collection, id, patch),
+      async remove(collection, id) {
+        writes.set(key(collection, id), { collection, id, doc: null })
+      },
+      query() {
+        throw new StoreError('QUERY_IN_TRANSACTION', 'query is not allowed inside a transaction')
+      },
+      count() {
+        throw new StoreError('QUERY_IN_TRANSACTION', 'count is not allowed inside a transaction')
+      },
+    }
+
     try {
-      return await db.runTransaction(async (t) => {
-        // Fresh buffers per attempt: runTransaction re-runs this callback on conflict.
-        const writes = new Map<string, { collection: string; id: string; doc: Doc | null }>()
-        const key = (collection: string, id: string) => `${collection}\u0000${id}`
-        const tx: TxStore & Pick<Store, 'query' | 'count'> = {
-          async get<T extends Doc>(collection: string, id: string) {
-            const pending = writes.get(key(collection, id))
-            if (pending) return pending.doc === null ? null : (cloneDoc(pending.doc) as T)
-            return getDoc<T>(t.collection(collection).doc(id))
-          },
-          async set(collection, id, doc) {
-            writes.set(key(collection, id), { collection, id, doc: { ...cloneDoc(doc), id } })
-          },
-          update: (collection, id, patch) => update(tx, collection, id, patch),
-          async remove(collection, id) {
-            writes.set(key(collection, id), { collection, id, doc: null })
-          },
-          query() {
-            throw new StoreError('QUERY_IN_TRANSACTION', 'query is not allowed inside a transaction')
-          },
-          count() {
-            throw new StoreError('QUERY_IN_TRANSACTION', 'count is not allowed inside a transaction')
-          },
+      const value = await runInTransactionContext(() => fn(tx))
+      for (const w of writes.values()) {
+        const ref = t.collection(named(w.collection)).doc(w.id)
+        await inTransaction(w.collection, () => (w.doc === null ? ref.remove() : ref.set({ data: w.doc })))
+      }
+      try {
+        await t.commit()
+        committed = true
+      } catch (error) {
+        // At commit only a reported conflict is safe to retry: any other failure may have applied.
+        const failure = classifyCloudbaseError(error)
+        if (failure === 'conflict') {
+          retryable = true
+          throw new RetryableAttempt('transaction conflict at commit')
         }
-        const result = await runInTransactionContext(() => fn(tx))
-        for (const w of writes.values()) {
-          const ref = t.collection(w.collection).doc(w.id)
-          if (w.doc === null) await ref.remove()
-          else await ref.set({ data: toDb(w.id, w.doc) })
-        }
-        return result
-      }, retries)
+        if (failure === 'collectionMissing')
+          throw missingCollection([...writes.values()][0]?.collection ?? '')
+        throw error
+      }
+      return { done: true, value }
     } catch (error) {
-      if (error instanceof StoreError) throw error
-      if (isConflictError(error)) throw new StoreError('CONFLICT', 'transaction kept conflicting')
+      if (!committed) await t.rollback().catch(() => undefined)
+      if (retryable) return { done: false }
       throw error
+    }
+  }
+
+  async function transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
+    for (let n = 1; ; n++) {
+      const outcome = await attempt(fn)
+      if (outcome.done) return outcome.value
+      if (n >= maxAttempts) {
+        throw new StoreError('CONFLICT', `transaction gave up after ${n} conflicting attempts`)
+      }
+      await backoff(n)
     }
   }
 
   const store: Store = {
     async get<T extends Doc>(collection: string, id: string) {
-      const result = await db
-        .collection(collection)
-        .where({ _id: _.eq(id) })
-        .limit(1)
-        .get()
-      return fromDb<T>(result.data[0])
+      const result = await call(collection, () => db.collection(named(collection)).doc(id).get())
+      return fromDb<T>(Array.isArray(result.data) ? result.data[0] : result.data)
     },
     async set(collection, id, doc) {
-      await db
-        .collection(collection)
-        .doc(id)
-        .set({ data: toDb(id, doc) })
+      const data = toDb(id, doc)
+      await call(collection, () => db.collection(named(collection)).doc(id).set({ data }))
     },
     update(collection, id, patch) {
       // Read-merge-write in a transaction: CloudBase's update deep-merges nested objects,
       // while the port promises top-level replacement.
-      return transaction((tx) => update(tx, collection, id, patch))
+      return transaction((tx) => mergeInto(tx, collection, id, patch))
     },
     async remove(collection, id) {
-      await db.collection(collection).doc(id).remove()
+      await call(collection, () => db.collection(named(collection)).doc(id).remove())
     },
     async query<T extends Doc>(collection: string, q: Query): Promise<QueryPage<T>> {
       refuseQueryInTransaction('query')
+      const limit = checkLimit(q)
       const conditions = conditionsOf(q.where)
-      const field = dbField(q.orderBy?.field ?? 'id')
+      const sortField = q.orderBy?.field ?? 'id'
+      const field = sortField === 'id' ? '_id' : checkField(sortField)
       const direction = q.orderBy?.direction ?? 'asc'
       if (q.after) {
         const [value, id] = decodeCursor(q.after)
-        const beyond = direction === 'asc' ? _.gt : _.lt
-        conditions.push(
-          field === '_id'
-            ? { _id: beyond(id) }
-            : _.or({ [field]: beyond(value) }, { [field]: _.eq(value), _id: beyond(id) }),
-        )
+        conditions.push(beyondCursor(field, direction, value, id))
       }
-      let cursor: CbQuery = db.collection(collection)
+      let cursor: CbQuery = db.collection(named(collection))
       if (conditions.length > 0) cursor = cursor.where(_.and(...conditions))
       cursor = cursor.orderBy(field, direction)
       if (field !== '_id') cursor = cursor.orderBy('_id', direction)
-      const result = await cursor.limit(q.limit + 1).get()
+      const result = await call(collection, () => cursor.limit(limit + 1).get())
       const docs = result.data.map((raw) => fromDb<T>(raw)).filter((d): d is T => d !== null)
-      const page = docs.slice(0, q.limit)
+      const page = docs.slice(0, limit)
       const last = page[page.length - 1]
-      const lastValue = last ? readPath(last, field === '_id' ? 'id' : field) : null
+      const lastId = last ? String(last.id) : ''
       return {
         items: page,
         nextCursor:
-          docs.length > q.limit && last
-            ? Buffer.from(JSON.stringify([lastValue, last.id]), 'utf8').toString('base64url')
+          docs.length > limit && last
+            ? encodeCursor(field === '_id' ? lastId : sortValueOf(last, field), lastId)
             : null,
       }
     },
     async count(collection, where) {
       refuseQueryInTransaction('count')
       const conditions = conditionsOf(where)
-      const base: CbQuery = db.collection(collection)
-      const result = await (conditions.length > 0 ? base.where(_.and(...conditions)) : base).count()
+      const base: CbQuery = db.collection(named(collection))
+      const result = await call(collection, () =>
+        (conditions.length > 0 ? base.where(_.and(...conditions)) : base).count(),
+      )
       return result.total
     },
     transaction,
   }
   return store
-}
-
-function readPath(doc: Doc, path: string): Scalar {
-  let value: unknown = doc
-  for (const part of path.split('.')) {
-    value = value && typeof value === 'object' ? (value as Doc)[part] : undefined
-  }
-  return value === undefined ? null : (value as Scalar)
 }

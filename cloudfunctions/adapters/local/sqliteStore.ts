@@ -17,9 +17,17 @@ import {
   refuseQueryInTransaction,
   runInTransactionContext,
 } from '../transactionContext'
+import { checkField, checkLimit, decodeCursor, encodeCursor, jsonDocument, sortValueOf } from '../storeRules'
+import { storeSchema, type CollectionSpec } from '../../core/storeSchema'
 
 export type SqliteStore = Store & {
   close(): void
+  /** Provisions a collection (the app's are provisioned on open from core/storeSchema.ts). */
+  createCollection(name: string): void
+  /** Drops a collection and its documents. */
+  dropCollection(name: string): void
+  /** The docs table's index names (tests check the declared ones exist). */
+  indexNames(): string[]
   /** Seeding only: writes many documents in one SQLite transaction. Not part of the Store port. */
   bulkSet(collection: string, docs: Array<Doc & { id: string }>): void
 }
@@ -28,36 +36,24 @@ type SqlValue = string | number | null
 type Row = { id: string; version: string; data: string }
 
 /**
- * Fields that lists filter and sort on. One docs table serves every collection, so each index
- * leads with the collection and the expressions must be spelled exactly as queries spell them.
+ * One docs table serves every collection, so each index leads with the collection; the field
+ * lists come from the one declaration in core/storeSchema.ts (the same indexes CloudBase gets),
+ * deduplicated, and the expressions are spelled exactly as queries spell them.
  */
-const indexedFieldLists = [
-  ['accountId', 'scope', 'plate'],
-  ['accountId', 'exitAt'],
-  ['accountId', 'cardType', 'status'],
-  // ETC management lists: vehicles by card status, cards per tab, tags by status, status-list records.
-  ['accountId', 'scope', 'cardStatus', 'plate'],
-  ['accountId', 'type', 'status', 'issuedAt'],
-  ['accountId', 'status', 'issuedAt'],
-  ['cardId', 'startAt'],
-  ['loginPhoneHash'],
-  // account lookups at login and binding: by ID number, by reserved phone, a principal's sessions
-  ['idNumberHash'],
-  ['reservedPhoneHash'],
-  ['principalId'],
-  ['vehicleId'],
-  ['cardId'],
-  ['plate'],
-  ['sentAt'],
-  ['exitAt'],
-]
-
-const fieldPattern = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+function indexedFieldLists(schema: readonly CollectionSpec[]): string[][] {
+  const lists = new Map<string, string[]>()
+  for (const spec of schema) {
+    for (const index of spec.indexes) {
+      const fields = index.fields.map((f) => f.field)
+      lists.set(fields.join(','), fields)
+    }
+  }
+  return [...lists.values()]
+}
 
 function fieldExpr(field: string): string {
   if (field === 'id') return 'id'
-  if (!fieldPattern.test(field)) throw new StoreError('INVALID_QUERY', `invalid field name: ${field}`)
-  return `json_extract(data, '$.${field}')`
+  return `json_extract(data, '$.${checkField(field)}')`
 }
 
 function toSql(value: Scalar): SqlValue {
@@ -67,7 +63,7 @@ function toSql(value: Scalar): SqlValue {
 
 class ConflictSignal extends Error {}
 
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string, schema: readonly CollectionSpec[] = storeSchema): SqliteStore {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
@@ -79,11 +75,31 @@ export function openSqliteStore(file: string): SqliteStore {
     data TEXT NOT NULL,
     PRIMARY KEY (collection, id)
   ) WITHOUT ROWID`)
-  for (const fields of indexedFieldLists) {
+  db.exec('CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY) WITHOUT ROWID')
+  for (const fields of indexedFieldLists(schema)) {
     const name = `docs_${fields.join('_')}`
     db.exec(
       `CREATE INDEX IF NOT EXISTS ${name} ON docs (collection, ${fields.map(fieldExpr).join(', ')}, id)`,
     )
+  }
+  const insertCollection = db.prepare<[string]>('INSERT OR IGNORE INTO collections (name) VALUES (?)')
+  db.transaction(() => {
+    for (const spec of schema) insertCollection.run(spec.name)
+  })()
+  // Every handle on the file reads the list when opened: collections are provisioned before use.
+  const known = new Set(
+    db
+      .prepare<[], { name: string }>('SELECT name FROM collections')
+      .all()
+      .map((r) => r.name),
+  )
+  const mustExist = (collection: string): void => {
+    if (!known.has(collection)) {
+      throw new StoreError(
+        'COLLECTION_MISSING',
+        `collection "${collection}" is not declared in core/storeSchema.ts`,
+      )
+    }
   }
 
   const selectOne = db.prepare<[string, string], Row>(
@@ -98,19 +114,22 @@ export function openSqliteStore(file: string): SqliteStore {
   )
   const deleteOne = db.prepare<[string, string]>('DELETE FROM docs WHERE collection = ? AND id = ?')
 
-  const serialize = (id: string, doc: Doc): string => JSON.stringify({ ...doc, id })
+  const serialize = (id: string, doc: Doc): string => JSON.stringify({ ...jsonDocument(doc), id })
   const write = (collection: string, id: string, doc: Doc | null): void => {
+    mustExist(collection)
     if (doc === null) deleteOne.run(collection, id)
     else upsert.run(collection, id, randomUUID(), serialize(id, doc))
   }
 
   const updateNow = db.transaction((collection: string, id: string, patch: Doc) => {
+    mustExist(collection)
     const row = selectOne.get(collection, id)
     if (!row) throw new StoreError('NOT_FOUND', `${collection}/${id} does not exist`)
     write(collection, id, { ...(JSON.parse(row.data) as Doc), ...patch })
   })
 
   function buildWhere(collection: string, where: Condition[] = []): { sql: string; params: SqlValue[] } {
+    mustExist(collection)
     const parts = ['collection = ?']
     const params: SqlValue[] = [collection]
     for (const c of where) {
@@ -164,38 +183,16 @@ export function openSqliteStore(file: string): SqliteStore {
     return { sql: parts.join(' AND '), params }
   }
 
-  function decodeCursor(cursor: string): [SqlValue, string] {
-    try {
-      const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-      if (
-        Array.isArray(parsed) &&
-        parsed.length === 2 &&
-        typeof parsed[1] === 'string' &&
-        (parsed[0] === null || typeof parsed[0] === 'string' || typeof parsed[0] === 'number')
-      ) {
-        return [parsed[0], parsed[1]]
-      }
-    } catch {
-      // fall through: any undecodable cursor is the caller's mistake
-    }
-    throw new StoreError('INVALID_QUERY', 'invalid cursor')
-  }
-
-  function encodeCursor(value: SqlValue, id: string): string {
-    return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url')
-  }
-
   function query<T extends Doc>(collection: string, q: Query): QueryPage<T> {
-    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) {
-      throw new StoreError('INVALID_QUERY', 'limit must be an integer from 1 to 1000')
-    }
+    const limit = checkLimit(q)
     const { sql, params } = buildWhere(collection, q.where)
     const sortField = q.orderBy?.field ?? 'id'
     const desc = q.orderBy?.direction === 'desc'
     const s = fieldExpr(sortField)
     let cursorSql = ''
     if (q.after) {
-      const [value, id] = decodeCursor(q.after)
+      const [cursorValue, id] = decodeCursor(q.after)
+      const value = toSql(cursorValue)
       // Keyset paging; SQLite sorts NULL first ascending and last descending.
       if (!desc) {
         cursorSql =
@@ -212,15 +209,21 @@ export function openSqliteStore(file: string): SqliteStore {
     }
     const dir = desc ? 'DESC' : 'ASC'
     const rows = db
-      .prepare<SqlValue[], { id: string; data: string; sortValue: SqlValue }>(
-        `SELECT id, data, ${s} AS sortValue FROM docs WHERE ${sql}${cursorSql} ORDER BY ${s} ${dir}, id ${dir} LIMIT ?`,
+      .prepare<SqlValue[], { id: string; data: string }>(
+        `SELECT id, data FROM docs WHERE ${sql}${cursorSql} ORDER BY ${s} ${dir}, id ${dir} LIMIT ?`,
       )
-      .all(...params, q.limit + 1)
-    const page = rows.slice(0, q.limit)
+      .all(...params, limit + 1)
+    const page = rows.slice(0, limit)
     const last = page[page.length - 1]
+    const items = page.map((r) => JSON.parse(r.data) as T)
+    const lastItem = items[items.length - 1]
     return {
-      items: page.map((r) => JSON.parse(r.data) as T),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortValue, last.id) : null,
+      items,
+      // the cursor carries the JSON value (a boolean stays a boolean), as the CloudBase adapter's does
+      nextCursor:
+        rows.length > limit && last && lastItem
+          ? encodeCursor(sortField === 'id' ? last.id : sortValueOf(lastItem, sortField), last.id)
+          : null,
     }
   }
 
@@ -236,6 +239,7 @@ export function openSqliteStore(file: string): SqliteStore {
       const tx: TxStore & Pick<Store, 'query' | 'count'> = {
         async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
           assertOpen()
+          mustExist(collection)
           const k = key(collection, id)
           const pending = writes.get(k)
           if (pending) return pending.doc === null ? null : (cloneDoc(pending.doc) as T)
@@ -245,15 +249,17 @@ export function openSqliteStore(file: string): SqliteStore {
         },
         async set(collection, id, doc) {
           assertOpen()
-          writes.set(key(collection, id), { collection, id, doc: { ...cloneDoc(doc), id } })
+          mustExist(collection)
+          writes.set(key(collection, id), { collection, id, doc: { ...jsonDocument(doc), id } })
         },
         async update(collection, id, patch) {
           const current = await tx.get(collection, id)
           if (!current) throw new StoreError('NOT_FOUND', `${collection}/${id} does not exist`)
-          writes.set(key(collection, id), { collection, id, doc: { ...current, ...cloneDoc(patch), id } })
+          writes.set(key(collection, id), { collection, id, doc: { ...current, ...jsonDocument(patch), id } })
         },
         async remove(collection, id) {
           assertOpen()
+          mustExist(collection)
           writes.set(key(collection, id), { collection, id, doc: null })
         },
         query() {
@@ -303,6 +309,7 @@ export function openSqliteStore(file: string): SqliteStore {
 
   return {
     async get<T extends Doc>(collection: string, id: string) {
+      mustExist(collection)
       const row = selectOne.get(collection, id)
       return row ? (JSON.parse(row.data) as T) : null
     },
@@ -313,6 +320,7 @@ export function openSqliteStore(file: string): SqliteStore {
       updateNow(collection, id, patch)
     },
     async remove(collection, id) {
+      mustExist(collection)
       deleteOne.run(collection, id)
     },
     async query<T extends Doc>(collection: string, q: Query) {
@@ -330,6 +338,23 @@ export function openSqliteStore(file: string): SqliteStore {
     transaction,
     bulkSet(collection, docs) {
       bulk(collection, docs)
+    },
+    createCollection(name) {
+      insertCollection.run(name)
+      known.add(name)
+    },
+    dropCollection(name) {
+      db.prepare<[string]>('DELETE FROM docs WHERE collection = ?').run(name)
+      db.prepare<[string]>('DELETE FROM collections WHERE name = ?').run(name)
+      known.delete(name)
+    },
+    indexNames() {
+      return db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'docs'",
+        )
+        .all()
+        .map((r) => r.name)
     },
     close() {
       db.close()

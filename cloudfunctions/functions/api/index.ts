@@ -98,7 +98,10 @@ let api: Api | null = null
 function getApi(): Api {
   if (api) return api
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
-  const store = createCloudbaseStore(cloud.database() as unknown as CloudbaseDatabase)
+  // A missing document reads as null, not as a thrown error (the Store port's get). The SDK
+  // reads this option at run time but its typings do not declare it.
+  const databaseConfig = { throwOnNotFound: false } as Parameters<typeof cloud.database>[0]
+  const store = createCloudbaseStore(cloud.database(databaseConfig) as unknown as CloudbaseDatabase)
   const secrets = secretsFromEnv()
   api = createApi({
     store,

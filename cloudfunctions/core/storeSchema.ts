@@ -1,0 +1,66 @@
+import { collections, type CollectionName } from './documents'
+
+/**
+ * Every collection the app uses and the indexes its queries need, declared once. The SQLite
+ * adapter creates its indexes from this list and refuses collections missing from it; the
+ * CloudBase provisioning command (`npm run cloudbase:provision`) creates the same collections
+ * and indexes in an environment. A query added without its index shows up here, in review.
+ */
+export interface IndexSpec {
+  /** Stable name: provisioning compares by name, so renaming an index creates a new one. */
+  name: string
+  fields: ReadonlyArray<{ field: string; direction: 'asc' | 'desc' }>
+  unique?: boolean
+}
+
+export interface CollectionSpec {
+  name: string
+  indexes: readonly IndexSpec[]
+}
+
+/** An ascending compound index named after its fields. */
+function index(...fields: string[]): IndexSpec {
+  return { name: `by_${fields.join('_')}`, fields: fields.map((field) => ({ field, direction: 'asc' })) }
+}
+
+const specs: Record<CollectionName, readonly IndexSpec[]> = {
+  [collections.accounts]: [index('loginPhoneHash', 'userType'), index('idNumberHash', 'userType')],
+  [collections.vehicles]: [
+    // 车辆 tab and parking: account, scope, optional card status, plate order
+    index('accountId', 'scope', 'plate'),
+    index('accountId', 'scope', 'cardStatus', 'plate'),
+    index('accountId', 'cardType', 'cardStatus'),
+    // 找回昵称 by plate
+    index('plate'),
+  ],
+  [collections.cards]: [
+    index('accountId', 'type', 'status', 'issuedAt'),
+    index('accountId', 'vehicleId', 'issuedAt'),
+    index('accountId', 'cardNo'),
+  ],
+  [collections.tags]: [index('accountId', 'status', 'issuedAt'), index('accountId', 'vehicleId', 'issuedAt')],
+  [collections.statusListRecords]: [index('accountId', 'cardId', 'startAt')],
+  [collections.trips]: [index('accountId', 'exitAt'), index('cardId', 'exitAt')],
+  [collections.invoices]: [index('accountId', 'issuedAt')],
+  [collections.sessions]: [index('principalId', 'revokedAt')],
+  [collections.wechatBindings]: [index('principalId')],
+  [collections.alipayBindings]: [index('principalId')],
+  [collections.smsCodes]: [],
+  [collections.rateLimits]: [],
+  [collections.principals]: [index('kind', 'reservedPhoneHash')],
+  [collections.captchas]: [],
+  [collections.loginFailures]: [],
+  [collections.meta]: [],
+  [collections.devOutbox]: [index('sentAt')],
+  [collections.invoiceTitles]: [index('accountId', 'vehicleId', 'createdAt')],
+  [collections.auditLog]: [index('accountId', 'at')],
+}
+
+export const storeSchema: readonly CollectionSpec[] = Object.entries(specs).map(([name, indexes]) => ({
+  name,
+  indexes,
+}))
+
+export function collectionSpec(name: string): CollectionSpec | undefined {
+  return storeSchema.find((spec) => spec.name === name)
+}
