@@ -1,16 +1,17 @@
 /**
- * The real tencentcloud-sdk-nodejs-sms client against a local SendSms endpoint that recomputes
- * the TC3-HMAC-SHA256 signature the way Tencent Cloud documents it and answers in the
- * documented JSON format. Plain HTTP on 127.0.0.1: the SDK takes its protocol from the profile.
+ * The real tencentcloud-sdk-nodejs-sms client against a local SendSms endpoint (tc3Endpoint.ts)
+ * that recomputes the TC3-HMAC-SHA256 signature the way Tencent Cloud documents it and answers in
+ * the documented JSON format. Plain HTTP on 127.0.0.1: the SDK takes its protocol from the profile.
  */
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo, LookupFunction } from 'node:net'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import {
   SmsSendError,
   TencentSms,
+  tencentSmsConfigFromEnv,
   type TencentSmsConfig,
 } from '../../cloudfunctions/adapters/tencentSms/tencentSms'
+import { loopbackAgent, startTc3Endpoint, type Tc3Endpoint, type Tc3Request } from './tc3Endpoint'
 
 const secretId = 'AKIDlocalTestSecretId000000000000000'
 const secretKey = 'localTestSecretKey0000000000000000'
@@ -18,105 +19,26 @@ const secretKey = 'localTestSecretKey0000000000000000'
 // the agent below sends every connection to 127.0.0.1, whatever the name.
 const host = 'sms.tencentcloudapi.test'
 
-interface Received {
-  headers: IncomingHttpHeaders
-  body: Buffer
-  verified: boolean
-  failure?: string
-}
-
-let server: Server
+let endpoint: Tc3Endpoint
 let port = 0
-const received: Received[] = []
+let received: Tc3Request[] = []
 /** The per-number Code the next accepted SendSms answers with. */
 let nextCode: { Code: string; Message: string } = { Code: 'Ok', Message: 'send success' }
 
-const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex')
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest()
-
-/** Tencent Cloud API 3.0 signature v3, recomputed from what arrived. Returns why it fails, or null. */
-function checkTc3(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): string | null {
-  const auth = headers.authorization ?? ''
-  const match =
-    /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
-      auth,
-    )
-  if (!match) return 'malformed Authorization'
-  const [, id, date, service, signedHeaders, signature] = match
-  if (id !== secretId) return 'unknown SecretId'
-  if (service !== 'sms') return `wrong service ${service}`
-  const timestamp = Number(headers['x-tc-timestamp'])
-  if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > 300) return 'stale timestamp'
-  if (new Date(timestamp * 1000).toISOString().slice(0, 10) !== date) return 'date does not match timestamp'
-  const names = signedHeaders.split(';')
-  if (!names.includes('content-type') || !names.includes('host'))
-    return 'content-type and host must be signed'
-  const canonicalHeaders = names
-    .map((name) => {
-      let value = String(headers[name] ?? '').trim()
-      // The SDK signs the host name without the port (the real endpoint has none).
-      if (name === 'host') value = value.replace(/:\d+$/, '')
-      return `${name}:${value.toLowerCase()}\n`
-    })
-    .join('')
-  const [path, query = ''] = url.split('?')
-  const canonicalRequest = [method, path, query, canonicalHeaders, signedHeaders, sha256Hex(body)].join('\n')
-  const stringToSign = [
-    'TC3-HMAC-SHA256',
-    String(timestamp),
-    `${date}/${service}/tc3_request`,
-    sha256Hex(canonicalRequest),
-  ].join('\n')
-  const kDate = hmac(`TC3${secretKey}`, date)
-  const kService = hmac(kDate, service)
-  const kSigning = hmac(kService, 'tc3_request')
-  const expected = createHmac('sha256', kSigning).update(stringToSign).digest()
-  const given = Buffer.from(signature, 'hex')
-  return given.length === expected.length && timingSafeEqual(given, expected) ? null : 'signature mismatch'
-}
-
-function answer(res: import('node:http').ServerResponse, response: Record<string, unknown>) {
-  res.writeHead(200, { 'content-type': 'application/json' })
-  res.end(JSON.stringify({ Response: { ...response, RequestId: randomUUID() } }))
-}
-
-/** Sends every connection to the local endpoint, whatever host name the SDK asks for. */
-const loopbackOnly: LookupFunction = (_hostname, options, callback) => {
-  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
-  else callback(null, '127.0.0.1', 4)
-}
-const agent = new Agent({ lookup: loopbackOnly } as ConstructorParameters<typeof Agent>[0])
+const agent = loopbackAgent()
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      const failure = checkTc3(req.method ?? '', req.url ?? '', req.headers, body)
-      received.push({
-        headers: req.headers,
-        body,
-        verified: failure === null,
-        ...(failure ? { failure } : {}),
-      })
-      if (failure) {
-        answer(res, {
-          Error: {
-            Code: 'AuthFailure.SignatureFailure',
-            Message:
-              'The provided credentials could not be validated. Please check your signature is correct.',
-          },
-        })
-        return
+  endpoint = await startTc3Endpoint({
+    service: 'sms',
+    secretId,
+    secretKey,
+    handle(req, input) {
+      if (req.action !== 'SendSms' || req.version !== '2021-01-11') {
+        return { Error: { Code: 'InvalidAction', Message: 'unknown action' } }
       }
-      if (req.headers['x-tc-action'] !== 'SendSms' || req.headers['x-tc-version'] !== '2021-01-11') {
-        answer(res, { Error: { Code: 'InvalidAction', Message: 'unknown action' } })
-        return
-      }
-      const input = JSON.parse(body.toString('utf8')) as { PhoneNumberSet: string[] }
-      answer(res, {
-        SendStatusSet: input.PhoneNumberSet.map((phone, i) => ({
+      const phones = (input as { PhoneNumberSet: string[] }).PhoneNumberSet
+      return {
+        SendStatusSet: phones.map((phone, i) => ({
           SerialNo: `5000:10457106691570536578494996${i}`,
           PhoneNumber: phone,
           Fee: nextCode.Code === 'Ok' ? 1 : 0,
@@ -125,16 +47,16 @@ beforeAll(async () => {
           Message: nextCode.Message,
           IsoCode: 'CN',
         })),
-      })
-    })
+      }
+    },
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
+  port = endpoint.port
+  received = endpoint.received
 })
 
 afterAll(async () => {
   agent.destroy()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await endpoint.close()
 })
 
 beforeEach(() => {
@@ -246,4 +168,20 @@ test('an unreachable endpoint is a typed unavailable failure', async () => {
   await expect(
     adapter({ endpoint: `${host}:${deadPort}` }).send({ phone: '13800138000', code: '555555', text: '' }),
   ).rejects.toMatchObject({ reason: 'unavailable' })
+})
+
+test('credentials come from SMS_SECRET_ID / SMS_SECRET_KEY, never the runtime-reserved TENCENTCLOUD_ names', () => {
+  const common = { SMS_SDK_APP_ID: '1400006666', SMS_SIGN_NAME: '畅行ETC', SMS_TEMPLATE_ID: '1234567' }
+  expect(
+    tencentSmsConfigFromEnv({
+      ...common,
+      SMS_SECRET_ID: 'id',
+      SMS_SECRET_KEY: 'key',
+      TENCENTCLOUD_SECRETID: 'tmp',
+    }),
+  ).toMatchObject({ secretId: 'id', secretKey: 'key', region: 'ap-guangzhou' })
+  // The function's own temporary credentials are not the SMS account's: they are not read.
+  expect(() =>
+    tencentSmsConfigFromEnv({ ...common, TENCENTCLOUD_SECRETID: 'tmp', TENCENTCLOUD_SECRETKEY: 'tmp' }),
+  ).toThrow('缺少环境变量 SMS_SECRET_ID')
 })

@@ -142,7 +142,12 @@ export class TencentSms implements Sms {
   }
 }
 
-/** Reads the configuration from the function's environment; throws naming the first missing variable. */
+/**
+ * Reads the configuration from the function's environment; throws naming the first missing variable.
+ * The SMS account's key pair is SMS_SECRET_ID / SMS_SECRET_KEY: the TENCENTCLOUD_ names are reserved
+ * by the runtime, which fills TENCENTCLOUD_SECRETID/SECRETKEY/SESSIONTOKEN with the function's own
+ * temporary credentials (see tools/cloudbase/reservedEnv.ts).
+ */
 export function tencentSmsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TencentSmsConfig {
   const need = (name: string): string => {
     const value = env[name]
@@ -150,8 +155,8 @@ export function tencentSmsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): T
     return value
   }
   return {
-    secretId: need('TENCENTCLOUD_SECRETID'),
-    secretKey: need('TENCENTCLOUD_SECRETKEY'),
+    secretId: need('SMS_SECRET_ID'),
+    secretKey: need('SMS_SECRET_KEY'),
     sdkAppId: need('SMS_SDK_APP_ID'),
     signName: need('SMS_SIGN_NAME'),
     templateId: need('SMS_TEMPLATE_ID'),

@@ -57,7 +57,10 @@ export function createApi(deps: ApiDeps): Api {
   const log = deps.log ?? (() => undefined)
   const logError =
     deps.logError ??
-    ((requestId: string, error: unknown) => console.error(`[api] ${requestId} unexpected failure`, error))
+    ((requestId: string, error: unknown) =>
+      error instanceof StoreError && error.code === 'COLLECTION_MISSING'
+        ? console.error(`[api] ${requestId} DEPLOYMENT ERROR: ${error.message}`)
+        : console.error(`[api] ${requestId} unexpected failure`, error))
 
   async function dispatch(
     envelope: unknown,
