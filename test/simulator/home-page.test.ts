@@ -17,10 +17,12 @@ import type { Page, VehicleSummary } from '../../types'
 let backend: Backend
 let world: WeappWorld
 
+// Seeding the demo data takes about 6 s on this machine type (npm run bench:seed), more while
+// the other suites run beside it.
 beforeAll(async () => {
   backend = await startBackend()
   world = bootWeapp(backend)
-})
+}, 60_000)
 
 afterAll(() => backend?.close())
 
