@@ -30,11 +30,13 @@ export default defineAppConfig({
     },
   ],
   window: {
-    backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '浙江ETC',
-    navigationBarTextStyle: 'black',
     backgroundColor: '#f5f6f8',
+    // Alipay has neither (its title colour follows the bar); Taro passes them through unchanged
+    ...(process.env.TARO_ENV === 'alipay'
+      ? {}
+      : { backgroundTextStyle: 'dark' as const, navigationBarTextStyle: 'black' as const }),
   },
   tabBar: {
     color: '#8a8f99',
@@ -68,18 +70,20 @@ export default defineAppConfig({
       },
     ],
   },
-  // WeChat privacy agreement: privacy-relevant APIs (phone number, Bluetooth) ask through the platform check.
-  __usePrivacyCheck__: true,
-  // WeChat: purposes shown when the platform asks for a scope. getPhoneNumber needs no declaration, and
-  // no location API is called (Android's location switch for BLE scanning is the system's, not
-  // wx.getLocation), so `requiredPrivateInfos` stays undeclared: nothing is declared that is not used.
+  // WeChat-only keys (Alipay's app.json carries none of them; test/builds/weapp-build.test.ts checks):
+  // - __usePrivacyCheck__: privacy-relevant APIs (phone number, Bluetooth) ask through the platform check;
+  // - lazyCodeLoading: only the components a page renders are injected at start;
+  // - sitemapLocation: sitemap.json (config/index.ts copies src/sitemap.json next to app.json).
+  // No `permission` entry: WeChat ignores scope.bluetooth (Bluetooth consent goes through the privacy
+  // agreement), and getPhoneNumber needs none. No location API is called (Android's location switch for
+  // BLE scanning is the system's, not wx.getLocation), so `requiredPrivateInfos` stays undeclared.
   // Alipay: its own privacy popup guards phone number and Bluetooth once they are declared in the
   // open-platform console (see src/components/privacy-popup/consent.ts).
   ...(process.env.TARO_ENV === 'weapp'
     ? {
-        permission: {
-          'scope.bluetooth': { desc: '用于连接ETC车载单元或读卡器，把充值金额圈存到通行卡' },
-        },
+        __usePrivacyCheck__: true,
+        lazyCodeLoading: 'requiredComponents',
+        sitemapLocation: 'sitemap.json',
       }
     : {}),
 })

@@ -1,12 +1,9 @@
-import { z } from 'zod'
-
+/** Plain values and types only: the zod schemas live in types/schemas/enums.ts (server and contract). */
 export const plateColors = ['蓝', '黄', '绿', '渐变绿', '黄绿双拼', '白', '黑'] as const
 export type PlateColor = (typeof plateColors)[number]
-export const plateColorSchema = z.enum(plateColors, { error: '车牌颜色不正确' })
 
 export const userTypes = ['personal', 'unit'] as const
 export type UserType = (typeof userTypes)[number]
-export const userTypeSchema = z.enum(userTypes, { error: '用户类型不正确' })
 
 export const cardTypes = ['credit', 'stored'] as const
 export type CardType = (typeof cardTypes)[number]

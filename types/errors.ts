@@ -13,6 +13,8 @@ export const errorCatalog = {
   SMS_CODE_EXPIRED: { status: 400, message: '验证码已失效，请重新获取' },
   PHONE_NOT_REGISTERED: { status: 400, message: '该手机号未在浙江ETC预留，请核对后重试' },
   CAPTCHA_INVALID: { status: 400, message: '图形验证码错误或已失效，请刷新后重试' },
+  /** The phone has had its captcha-free codes today: send again with the graphic captcha. */
+  CAPTCHA_REQUIRED: { status: 400, message: '该手机号今日已多次获取验证码，请输入图形验证码后再获取' },
   PASSWORD_INVALID: { status: 400, message: '昵称或密码错误' },
   LOGIN_LOCKED: { status: 423, message: '密码错误次数过多，账号已临时锁定，请稍后再试' },
   LOGIN_THROTTLED: { status: 429, message: '登录尝试过于频繁，请稍后再试' },
@@ -21,11 +23,17 @@ export const errorCatalog = {
   ACCOUNT_NOT_REACHABLE: { status: 403, message: '当前登录身份无法访问该账户' },
   NICKNAME_NOT_FOUND: { status: 404, message: '未找到匹配的昵称，请核对车牌号码和手机号' },
   RESET_MISMATCH: { status: 400, message: '注册信息不匹配，请核对后重试' },
+  RESERVED_PHONE_UNAVAILABLE: {
+    status: 409,
+    message: '该账号没有可接收验证码的预留手机号，请本人携带有效身份证件到浙江ETC营业网点办理预留手机号变更',
+  },
   LOGIN_METHOD_UNAVAILABLE: { status: 503, message: '该登录方式暂不可用' },
   PLATFORM_AUTH_FAILED: { status: 400, message: '授权失败，请重新授权' },
   CONFLICT: { status: 409, message: '数据已被修改，请刷新后重试' },
   CARD_CANCELLED: { status: 409, message: '已注销状态的通行卡无法查看详情' },
   VEHICLE_NOT_CURRENT: { status: 409, message: '历史车辆无法设置拓展授权' },
+  BATCH_KEY_REUSED: { status: 409, message: '该批量操作编号已用于另一项操作，请重新发起' },
+  BATCH_NOT_FOUND: { status: 404, message: '批量操作不存在或已过期，请重新发起' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>
 

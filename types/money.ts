@@ -1,5 +1,9 @@
 import Big from 'big.js'
-import { z } from 'zod'
+
+/**
+ * Money in integer fen, and its yuan text. Plain functions only: the zod schema of an amount
+ * lives in types/schemas/money.ts (server and contract), so importing this file ships no zod.
+ */
 
 /** An amount of money in integer fen (1 yuan = 100 fen). Never a float. */
 export type Fen = number & { readonly __unit: 'fen' }
@@ -11,20 +15,27 @@ export function fen(value: number): Fen {
   return value as Fen
 }
 
-export const fenSchema = z
-  .number({ error: '金额必须是数字' })
-  .int('金额必须精确到分')
-  .refine(Number.isSafeInteger, '金额超出范围')
-  .transform((v) => v as Fen)
-
-/** "12.30" style yuan string, for display and export only. */
-export function formatYuan(amount: Fen): string {
-  return new Big(amount).div(100).toFixed(2)
+/** Groups the integer digits of a non-negative decimal string in threes: "12880.00" → "12,880.00". */
+function groupThousands(text: string): string {
+  const dot = text.indexOf('.')
+  const whole = dot < 0 ? text : text.slice(0, dot)
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',')
+  return dot < 0 ? grouped : grouped + text.slice(dot)
 }
 
-/** Parses what a user typed ("12", "12.3", "12.30") into fen; refuses more than 2 decimals. */
+/** "12,880.00" style yuan string (thousands separated, two decimals), for display and export only. */
+export function formatYuan(amount: Fen): string {
+  const text = new Big(amount).div(100).toFixed(2)
+  return text.startsWith('-') ? `-${groupThousands(text.slice(1))}` : groupThousands(text)
+}
+
+/**
+ * Parses what a user typed ("12", "12.3", "12.30", also "12,880.00" as formatYuan shows it) into
+ * fen; refuses more than 2 decimals.
+ */
 export function parseYuan(input: string): Fen {
   const text = input.trim()
-  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text)) throw new MoneyError('请输入正确的金额，最多两位小数')
-  return fen(Number(new Big(text).times(100).toFixed(0)))
+  const plain = /^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(text) ? text.replace(/,/g, '') : text
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(plain)) throw new MoneyError('请输入正确的金额，最多两位小数')
+  return fen(Number(new Big(plain).times(100).toFixed(0)))
 }

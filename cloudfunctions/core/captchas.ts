@@ -1,8 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Instant } from './documents'
+import { perMinute, perShanghaiDay, type RateRule } from './rateLimits'
 
-/** Graphic captchas: single use, five minutes, answers compared case-insensitively. */
-export const captchaRules = { ttlSeconds: 5 * 60, length: 4 } as const
+/**
+ * Graphic captchas: single use, five minutes, answers compared case-insensitively. A machine
+ * can read them, so they are a speed bump only: the attempt limits behind them are the defence.
+ */
+export const captchaRules = {
+  ttlSeconds: 5 * 60,
+  length: 4,
+  /** Expired captchas removed per creation: bounded work, and more than one request makes. */
+  sweepPerCreation: 20,
+} as const
+
+/** Per caller (OPENID or IP): a person refreshes a few; a script asking for thousands is refused. */
+export const captchaCallerRules: RateRule[] = [
+  { name: 'captcha-caller-minute', limit: 20, window: perMinute },
+  { name: 'captcha-caller-day', limit: 500, window: perShanghaiDay },
+]
 
 /** Draws a captcha; the text never leaves the server, only the picture does. */
 export interface CaptchaRenderer {

@@ -1,5 +1,6 @@
 import type { CardStatus, CardType, PlateColor, TagStatus, TripScene, UserType } from '../../types/enums'
 import type { Fen } from '../../types/money'
+import type { BatchFailure } from '../../types/batches'
 import type { Sealed } from './personalDataVault'
 
 /** Collection names, one place so adapters, seeds and tests agree. */
@@ -25,6 +26,8 @@ export const collections = {
   invoiceTitles: 'invoiceTitles',
   /** Who changed what and when: one record per changed (or re-confirmed) target. */
   auditLog: 'auditLog',
+  /** Fleet batches (core/batches.ts): idempotency key, progress and result of each. */
+  batches: 'batches',
 } as const
 
 export type CollectionName = (typeof collections)[keyof typeof collections]
@@ -167,6 +170,45 @@ export interface AuditLogDoc {
   after: { [key: string]: string | number | boolean | null }
   /** False when the target already was in the requested state (kept: the request is still audited). */
   changed: boolean
+  /** The fleet batch that did it (BatchDoc id); its records are one per batch and target. */
+  batchId?: string
+}
+
+/** A scalar a batch keeps in its request (filters, parameters). */
+export type BatchScalar = string | number | boolean | null
+
+/** A fleet batch: its request, how far it got and what it did (rules: core/batches.ts). */
+export interface BatchDoc {
+  /** batchDocId(accountId, kind, key): a key only ever names a batch of its own account. */
+  id: string
+  accountId: string
+  /** The action, e.g. parking.set. */
+  kind: string
+  /** The client's idempotency key. */
+  key: string
+  /** Hash of the request without key and continuation: a key must always repeat its request. */
+  fingerprint: string
+  /** The targets: ids listed by the client, or every document matching a filter. */
+  selection: { by: 'ids'; ids: string[] } | { by: 'filter'; filter: { [field: string]: BatchScalar } }
+  /** What to do to each target, e.g. { authorized: true }. */
+  params: { [field: string]: BatchScalar }
+  state: 'running' | 'done'
+  /** Chunks committed; each chunk's transaction moves it by one, so no chunk commits twice. */
+  chunks: number
+  /** Ids selection: index of the next target. */
+  position: number
+  /** Filter selection: the store cursor after the last committed page; null before the first. */
+  cursor: string | null
+  /** Targets when the batch began. */
+  total: number
+  changed: number
+  unchanged: number
+  failed: number
+  /** The first failures (maxReportedFailures); `failed` counts them all. */
+  failures: BatchFailure[]
+  /** When the batch began: the operation time it gives every target it changes. */
+  operatedAt: Instant
+  updatedAt: Instant
 }
 
 export type RefundState = 'none' | 'refunding' | 'refunded'

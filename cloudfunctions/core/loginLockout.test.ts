@@ -3,7 +3,9 @@ import { captchaMatches, newCaptchaDoc } from './captchas'
 import {
   assessAttempt,
   delayAfterFailures,
+  lockoutIds,
   lockoutRules,
+  lockoutTargetValue,
   recordFailure,
   type CallerFailureDoc,
   type NicknameFailureDoc,
@@ -56,4 +58,15 @@ test('captcha: case-insensitive, expires after 5 minutes', () => {
   expect(captchaMatches(doc, 'abc8', at(10))).toBe(false)
   expect(captchaMatches(doc, 'abc7', at(300))).toBe(false)
   expect(captchaMatches(null, 'abc7', at(1))).toBe(false)
+})
+
+test('counter ids carry only keyed hashes, never what was typed into the nickname box', () => {
+  const typed = 'Etc2019pass'
+  const value = lockoutTargetValue('personal', typed)
+  // the value is hashed by the handler (vault.lookupHash); the ids are built from hashes only
+  const ids = lockoutIds('HASH-OF-TARGET', 'HASH-OF-CALLER')
+  expect(ids).toEqual({ target: 'nick:HASH-OF-TARGET', caller: 'caller:HASH-OF-TARGET:HASH-OF-CALLER' })
+  // nicknames compare as the portal did: case and width do not make a new target
+  expect(lockoutTargetValue('personal', ' ＥＴＣ2019PASS ')).toBe(value)
+  expect(lockoutTargetValue('unit', typed)).not.toBe(value)
 })

@@ -1,4 +1,6 @@
+import type { UserType } from '../../types/enums'
 import type { Instant } from './documents'
+import { nicknameKey } from './principals'
 
 /**
  * Password guessing defence for nickname logins, in two layers:
@@ -8,6 +10,8 @@ import type { Instant } from './documents'
  *   the owner, from a fresh caller, can always try again once the delay has passed.
  * Pure: the handler stores the documents and moves no clock; the server enforces the delay
  * by refusing early attempts (never by sleeping).
+ * Every guess at a nickname's secrets counts here: a wrong password at login, a wrong old
+ * password at 修改密码, wrong registration details at 重置密码.
  */
 export const lockoutRules = {
   callerMaxFailures: 10,
@@ -21,8 +25,22 @@ export const lockoutRules = {
   nicknameForgetMinutes: 60,
 } as const
 
+/**
+ * What the keyed hash naming a target is taken of: the nickname as typed, normalized, and the
+ * user type. The store only ever sees the hash (the handler hashes with the vault's lookup
+ * key): whatever was typed into the nickname box, even a password by mistake, never persists.
+ */
+export function lockoutTargetValue(userType: UserType, nickname: string): string {
+  return `lockout-target\u0000${userType}\u0000${nicknameKey(nickname)}`
+}
+
+/** Ids of the two counters of a target (keyed hash) and a caller (keyed hash). */
+export function lockoutIds(targetHash: string, callerHash: string): { target: string; caller: string } {
+  return { target: `nick:${targetHash}`, caller: `caller:${targetHash}:${callerHash}` }
+}
+
 export interface CallerFailureDoc {
-  /** `${nicknameKey}:${callerKey}` */
+  /** lockoutIds().caller: the target's and the caller's keyed hashes. */
   id: string
   count: number
   lastAt: Instant
@@ -30,7 +48,7 @@ export interface CallerFailureDoc {
 }
 
 export interface NicknameFailureDoc {
-  /** The nickname key. */
+  /** lockoutIds().target: the keyed hash of the nickname, never the nickname. */
   id: string
   count: number
   lastAt: Instant

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto'
+import { passwordRules } from '../../types/authRules'
 
 /**
  * Nickname passwords: scrypt with a per-user salt. The stored form names its parameters so
@@ -37,11 +38,11 @@ export async function verifyPassword(stored: string, candidate: string): Promise
 export const decoyPasswordHash =
   'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
 
-/** The strength rule of new passwords, mirrored by the contract's zod schema. */
+/** The strength rule of new passwords; the contract's zod schema uses the same limits (types/authRules.ts). */
 export function isStrongPassword(password: string): boolean {
   return (
-    password.length >= 8 &&
-    password.length <= 20 &&
+    password.length >= passwordRules.newMinLength &&
+    password.length <= passwordRules.newMaxLength &&
     /^[\x21-\x7e]+$/.test(password) &&
     /[A-Za-z]/.test(password) &&
     /\d/.test(password)

@@ -1,7 +1,17 @@
+import fc from 'fast-check'
 import { shanghaiDay } from './businessTime'
 import type { RateLimitDoc } from './documents'
 import { applyRateRule } from './rateLimits'
-import { checkSmsCode, generateSmsCode, newSmsCodeDoc, phoneSendRules, smsCodeRules } from './smsCodes'
+import {
+  checkSmsCode,
+  generateSmsCode,
+  newSmsCodeDoc,
+  phoneDayRule,
+  phoneSendRules,
+  phoneSendsToday,
+  sendNeedsCaptcha,
+  smsCodeRules,
+} from './smsCodes'
 
 const rule = phoneSendRules[0]
 const at = (iso: string) => new Date(iso)
@@ -71,5 +81,33 @@ describe('ten sends per Asia/Shanghai day, whatever the host time zone', () => {
     // 2025-03-02T00:30Z is 08:30 on 03-02 in Shanghai: a new day, already since 16:00Z.
     expect(applyRateRule(doc, rule, 'h', at('2025-03-01T15:59:00Z')).allowed).toBe(false)
     expect(applyRateRule(doc, rule, 'h', at('2025-03-01T16:00:01Z')).allowed).toBe(true)
+  })
+})
+
+describe('one daily quota per phone, and the captcha after three sends', () => {
+  test('the fourth send of a Shanghai day and every later one need the captcha; a new day starts over', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: smsCodeRules.dailyLimitPerPhone }), (sends) => {
+        // 2025-03-01 10:00 in Shanghai, one send a minute
+        let doc: RateLimitDoc | null = null
+        let t = at('2025-03-01T02:00:00Z').getTime()
+        for (let i = 0; i < sends; i++) {
+          expect(sendNeedsCaptcha(doc, new Date(t))).toBe(i >= smsCodeRules.captchaFreeSendsPerPhone)
+          const d = applyRateRule(doc, phoneDayRule, 'h', new Date(t))
+          if (!d.allowed) throw new Error(`send ${i} refused`)
+          doc = d.next
+          t += 61_000
+        }
+        expect(phoneSendsToday(doc, new Date(t))).toBe(sends)
+        expect(sendNeedsCaptcha(doc, new Date(t))).toBe(sends >= smsCodeRules.captchaFreeSendsPerPhone)
+        // midnight in Shanghai (16:00Z): three captcha-free sends again
+        expect(sendNeedsCaptcha(doc, at('2025-03-01T16:00:01Z'))).toBe(false)
+      }),
+    )
+  })
+
+  test('every purpose counts on the same counter: one rule, keyed by the phone only', () => {
+    expect(phoneSendRules).toEqual([phoneDayRule])
+    expect(phoneDayRule.limit).toBe(10)
   })
 })

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import type { SmsCodeDoc } from './documents'
+import type { RateLimitDoc, SmsCodeDoc } from './documents'
 import { perMinute, perShanghaiDay, type RateRule } from './rateLimits'
 
 export const smsCodeRules = {
@@ -8,17 +8,34 @@ export const smsCodeRules = {
   maxWrongTries: 5,
   cooldownSeconds: 60,
   dailyLimitPerPhone: 10,
+  /** Sends to a phone per Shanghai day before a further one also needs the graphic captcha. */
+  captchaFreeSendsPerPhone: 3,
 } as const
 
-/** Per phone: one code a minute, ten a Shanghai day. */
-export const phoneSendRules: RateRule[] = [
-  {
-    name: 'sms-phone-day',
-    limit: smsCodeRules.dailyLimitPerPhone,
-    window: perShanghaiDay,
-    minIntervalSeconds: smsCodeRules.cooldownSeconds,
-  },
-]
+/**
+ * Per phone, whatever the code is for (login, 重置密码, 找回昵称, legacy confirmation): one code
+ * a minute, ten a Shanghai day. Keyed by the phone's lookup hash, so every purpose shares it.
+ */
+export const phoneDayRule: RateRule = {
+  name: 'sms-phone-day',
+  limit: smsCodeRules.dailyLimitPerPhone,
+  window: perShanghaiDay,
+  minIntervalSeconds: smsCodeRules.cooldownSeconds,
+}
+export const phoneSendRules: RateRule[] = [phoneDayRule]
+
+/** Sends the phone has had this Shanghai day, from its phoneDayRule counter. */
+export function phoneSendsToday(phoneDay: RateLimitDoc | null, now: Date): number {
+  return phoneDay && phoneDay.window === phoneDayRule.window(now) ? phoneDay.count : 0
+}
+
+/**
+ * Whether the next send to the phone needs the graphic captcha: after its first three of the day,
+ * so that strangers cannot spend a phone's quota without at least solving a captcha each time.
+ */
+export function sendNeedsCaptcha(phoneDay: RateLimitDoc | null, now: Date): boolean {
+  return phoneSendsToday(phoneDay, now) >= smsCodeRules.captchaFreeSendsPerPhone
+}
 
 /** Per caller (OPENID or IP): stops one client from spraying codes across many phones. */
 export const callerSendRules: RateRule[] = [

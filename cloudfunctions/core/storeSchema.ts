@@ -48,12 +48,15 @@ const specs: Record<CollectionName, readonly IndexSpec[]> = {
   [collections.smsCodes]: [],
   [collections.rateLimits]: [],
   [collections.principals]: [index('kind', 'reservedPhoneHash')],
-  [collections.captchas]: [],
+  // expired captchas are removed oldest first as new ones are made (actions/authCaptcha.ts)
+  [collections.captchas]: [index('expiresAt')],
   [collections.loginFailures]: [],
   [collections.meta]: [],
   [collections.devOutbox]: [index('sentAt')],
   [collections.invoiceTitles]: [index('accountId', 'vehicleId', 'createdAt')],
   [collections.auditLog]: [index('accountId', 'at')],
+  // batches are read by id (core/batches.ts); this serves support and clean-up by account and age
+  [collections.batches]: [index('accountId', 'operatedAt')],
 }
 
 export const storeSchema: readonly CollectionSpec[] = Object.entries(specs).map(([name, indexes]) => ({

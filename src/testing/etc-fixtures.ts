@@ -3,6 +3,7 @@ import type {
   CardRow,
   CardsPage,
   ParkingRow,
+  ParkingSetResult,
   TagRow,
   UserProfile,
   VehicleDetail,
@@ -177,5 +178,23 @@ export function vehicleDetail(type: 'credit' | 'stored'): VehicleDetail {
         ? { channel: '中国银行', signedAt: '2023-08-10T02:00:00.000Z', status: 'signed' }
         : null,
     invoiceTitles: [{ id: 'it-1', title: '张*', taxNumber: null, isDefault: true }],
+  }
+}
+
+/** A parking.set answer (a fleet batch's progress, types/batches.ts): done unless told otherwise. */
+export function parkingSetAnswer(over: Partial<ParkingSetResult> = {}): ParkingSetResult {
+  return {
+    batchKey: 'b-test-key-0001',
+    state: 'done',
+    continuation: null,
+    total: 0,
+    processed: 0,
+    changed: 0,
+    unchanged: 0,
+    failed: 0,
+    failures: [],
+    operatedAt: '2026-11-23T06:30:00.000Z',
+    items: [],
+    ...over,
   }
 }

@@ -4,6 +4,7 @@ import type {
   ActionResponse,
   ApiEnvelope,
   ApiResult,
+  CodeSent,
   ErrorCode,
   LoginBind,
   LoginChooseAccount,
@@ -152,4 +153,9 @@ export function captcha(text: string): ActionResponse<'auth.captcha'> {
     svg: `<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><text x="10" y="30">${text}</text></svg>`,
     expiresInSeconds: 300,
   }
+}
+
+/** A code texted to a phone shown masked, as the send actions answer it (auth.send*Code). */
+export function codeSent(phone = '138****8000'): CodeSent {
+  return { phone, cooldownSeconds: 60, expiresInSeconds: 300 }
 }

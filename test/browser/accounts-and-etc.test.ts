@@ -17,6 +17,7 @@ import {
   type TagDoc,
   type VehicleDoc,
 } from '../../cloudfunctions/core/documents'
+import { shanghaiDay } from '../../cloudfunctions/core/businessTime'
 import { residentIdCheckChar } from '../../cloudfunctions/core/idNumbers'
 import { maskCardNo, maskPersonalName } from '../../cloudfunctions/core/masking'
 import { svgCaptchaRenderer } from '../../cloudfunctions/functions/api/actions/authCaptcha'
@@ -420,10 +421,19 @@ test('通行卡管理: credit and stored tabs, balances hidden until 显示, car
   expect(withRecords.records.length).toBeGreaterThan(0)
   await tap(page, '.etc-cards-tab-credit')
   const row = await waitShown(page, '.etc-card-row', maskCardNo(withRecords.card.cardNo))
+  const statusList = answerOf<{ total: number; from: string; to: string }>(page, 'cards.statusList')
   await row.locator('.etc-card-row__detail').tap()
   await waitShown(page, '.etc-card-info', maskCardNo(withRecords.card.cardNo))
   await waitShown(page, '.etc-section-title', '状态名单记录')
-  await waitShown(page, '.etc-card-detail .list-with-filters__total', `共 ${withRecords.records.length} 条`)
+  // 近1年 by default: the records whose Shanghai start day falls in the range the server applied
+  const applied = dataOf(await statusList)
+  const inRange = withRecords.records.filter((r) => {
+    const day = shanghaiDay(new Date(r.startAt))
+    return day >= applied.from && day <= applied.to
+  })
+  expect(applied.total).toBe(inRange.length)
+  await waitShown(page, '.etc-card-detail .list-with-filters__total', `共 ${inRange.length} 条`)
+  withRecords.records = inRange
   const open = withRecords.records.filter((r) => r.endAt === null).length
   await settlesTo(() => shown(page, '.etc-status-row', '名单中').count(), open)
   for (const reason of new Set(withRecords.records.map((r) => r.reason))) {

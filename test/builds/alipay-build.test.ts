@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { measure } from '../../tools/bench/size'
+import { MAIN_BUDGET_KB as BUDGETS, measure } from '../../tools/bench/size'
 
 const root = path.resolve(__dirname, '../..')
 const dist = path.join(root, 'dist/alipay')
-const MAIN_BUDGET_KB = 800
+const MAIN_BUDGET_KB = BUDGETS.alipay
 
 interface AppConfig {
   pages: string[]

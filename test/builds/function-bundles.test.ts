@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { bundleFunctions } from '../../tools/bundle-functions'
+import { bundleFunctions, lazyVendorPackages } from '../../tools/bundle-functions'
 
 const repoRoot = resolve(__dirname, '../..')
 // Inside the repo so the bundles resolve their externals (wx-server-sdk, svg-captcha) from node_modules.
@@ -40,13 +41,53 @@ test('each bundle loads, exports main, and carries no embedded database', () => 
   }
 })
 
-test('the api bundle carries the production SMS and Alipay adapters, Alipay loaded on first use only', () => {
+test('the api bundle carries the production SMS and Alipay adapters, their SDKs beside it in vendor/', () => {
   const text = readFileSync(join(outDir, 'api', 'index.js'), 'utf8')
-  expect(text).toContain('cloudfunctions/adapters/tencentSms/tencentSms.ts')
   expect(text).toMatch(/sms\.tencentcloudapi\.com/)
   expect(text).toContain('https://openapi.alipay.com/gateway.do')
-  // alipay-sdk (urllib, undici) sits behind a lazy initialiser so the WeChat path never evaluates it.
-  expect(text).toMatch(/var init_alipayOAuth = __esm\(/)
+  // the SDKs (undici, node-fetch, iconv-lite…) are not even parsed on a cold start
+  expect(text.length).toBeLessThan(600 * 1024)
+  // (booleans: a failing toMatch would print the whole bundle)
+  expect(['undici', 'iconv-lite', 'node-fetch'].filter((name) => text.includes(name))).toEqual([])
+  for (const pkg of lazyVendorPackages) {
+    expect(text).toContain(`require("./vendor/${pkg}.js")`)
+    expect(existsSync(join(outDir, 'api', 'vendor', `${pkg}.js`))).toBe(true)
+  }
+  // zod's locales other than zh-CN stay out (messages are ours, or mapped by issue code)
+  expect(text.includes('Ongeldige invoer')).toBe(false)
+})
+
+/** Loads the api bundle in a fresh Node process; answers which modules that loaded. */
+function loadedModules(script: string): string[] {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `const mod = require(${JSON.stringify(join(outDir, 'api', 'index.js'))});
+       if (typeof mod.main !== 'function') throw new Error('no main');
+       ${script}
+       process.stdout.write(JSON.stringify(Object.keys(require.cache)))`,
+    ],
+    { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+  )
+  return JSON.parse(out) as string[]
+}
+
+test('a cold start requires neither the Tencent SMS SDK nor alipay-sdk nor svg-captcha', () => {
+  const loaded = loadedModules('')
+  expect(loaded.filter((file) => /[\\/]vendor[\\/]|tencentcloud|alipay-sdk|svg-captcha/.test(file))).toEqual(
+    [],
+  )
+  expect(loaded.some((file) => /[\\/]wx-server-sdk[\\/]/.test(file))).toBe(true)
+})
+
+test('the lazily loaded SDK files work on their own', () => {
+  const loaded = loadedModules(`
+    const { sms } = require(${JSON.stringify(join(outDir, 'api', 'vendor', 'tencentcloud-sdk-nodejs-sms.js'))});
+    if (typeof sms.v20210111.Client !== 'function') throw new Error('no SMS client');
+    const { AlipaySdk } = require(${JSON.stringify(join(outDir, 'api', 'vendor', 'alipay-sdk.js'))});
+    if (typeof AlipaySdk !== 'function') throw new Error('no AlipaySdk');`)
+  expect(loaded.filter((file) => /[\\/]vendor[\\/]/.test(file))).toHaveLength(2)
 })
 
 test('the api bundle answers an HTTP-access event without secrets with a typed 500, not a crash', async () => {

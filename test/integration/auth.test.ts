@@ -300,37 +300,62 @@ describe.each(adapters)('on %s', (adapter) => {
       expect((await w.ok('account.me', {}, token)).account.id).toBe('acc-u-shunda')
     })
 
-    test('recover nickname by plate + phone; masked card numbers; wrong phone is not found', async () => {
-      const found = await w.ok('auth.recoverNickname', {
+    test('recover nickname: a code to the phone, then the nickname and masked cards; a wrong phone gets no code', async () => {
+      const before = await snapshot(w.store)
+      const asked = await w.ok('auth.sendRecoverNicknameCode', {
         plate: '浙a8k2m7',
         phone: '13800138000',
         captchaId: await w.captcha(),
         captchaText: CAPTCHA,
       })
-      expect(found.nickname).toBe('zhangwei2019')
-      expect(found.cardNos.length).toBeGreaterThan(0)
-      for (const no of found.cardNos) expect(no).toMatch(/^\d{4}\*{5}\d{4}$/)
+      expect(asked).toEqual({ phone: '138****8000', cooldownSeconds: 60, expiresInSeconds: 300 })
+      // a phone that does not match gets the same answer, and no text
+      const other = await w.ok('auth.sendRecoverNicknameCode', {
+        plate: '浙A8K2M7',
+        phone: '13900139000',
+        captchaId: await w.captcha(),
+        captchaText: CAPTCHA,
+      })
+      expect(other).toEqual({ phone: '139****9000', cooldownSeconds: 60, expiresInSeconds: 300 })
+      const texts = await listOutbox(w.store, 10)
+      expect(texts.map((m) => m.phone)).toEqual(['13800138000'])
+      expect(texts[0].text).toContain('找回')
+      // one code stored (hashed), for the phone that matched; nothing else changed
+      const { smsCodes, ...rest } = await snapshot(w.store)
+      const { smsCodes: noCodes, ...restBefore } = before
+      expect(rest).toEqual(restBefore)
+      expect(smsCodes.length).toBe(noCodes.length + 1)
+      expect(JSON.stringify(smsCodes)).not.toContain(texts[0].code)
+
+      const code = texts[0].code
       expectError(
         await w.call('auth.recoverNickname', {
           plate: '浙A8K2M7',
           phone: '13900139000',
-          captchaId: await w.captcha(),
-          captchaText: CAPTCHA,
+          code,
         }),
-        'NICKNAME_NOT_FOUND',
+        'SMS_CODE_INVALID',
+      )
+      const found = await w.ok('auth.recoverNickname', { plate: '浙A8K2M7', phone: '13800138000', code })
+      expect(found.nickname).toBe('zhangwei2019')
+      expect(found.cardNos.length).toBeGreaterThan(0)
+      for (const no of found.cardNos) expect(no).toMatch(/^\d{4}\*{5}\d{4}$/)
+      // single use
+      expectError(
+        await w.call('auth.recoverNickname', { plate: '浙A8K2M7', phone: '13800138000', code }),
+        'SMS_CODE_INVALID',
       )
     })
 
-    test('reset password with the registered details; old sessions end; the new password works', async () => {
+    test('reset password: registered details send a code to the reserved phone; code + new password reset it', async () => {
       const old = home(data(await w.nickLogin('zhangwei2019', 'Etc2019pass')))
       const base = { nickname: 'zhangwei2019', userType: 'personal', userName: '张伟', idType: '身份证' }
       const before = await snapshot(w.store)
+      // format errors cost nothing: no captcha, no failure counted
       expectError(
-        await w.call('auth.resetPassword', {
+        await w.call('auth.sendResetPasswordCode', {
           ...base,
           idNumber: '330106198503152718',
-          newPassword: 'NewPass2025',
-          confirmPassword: 'NewPass2025',
           captchaId: await w.captcha(),
           captchaText: CAPTCHA,
         }),
@@ -338,53 +363,95 @@ describe.each(adapters)('on %s', (adapter) => {
       )
       expectError(
         await w.call('auth.resetPassword', {
-          ...base,
-          idNumber: '330106198503152716',
+          nickname: 'zhangwei2019',
+          userType: 'personal',
+          code: '123456',
           newPassword: 'weakpass',
           confirmPassword: 'weakpass',
-          captchaId: 'x',
-          captchaText: CAPTCHA,
         }),
         'INVALID_INPUT',
       )
       expectError(
         await w.call('auth.resetPassword', {
-          ...base,
-          idNumber: '330106198503152716',
+          nickname: 'zhangwei2019',
+          userType: 'personal',
+          code: '123456',
           newPassword: 'NewPass2025',
           confirmPassword: 'NewPass2026',
-          captchaId: 'x',
-          captchaText: CAPTCHA,
         }),
         'INVALID_INPUT',
       )
-      const after = await snapshot(w.store)
-      expect(after).toEqual(before)
+      expect(await snapshot(w.store)).toEqual(before)
+      const mismatch = await w.call('auth.sendResetPasswordCode', {
+        ...base,
+        userName: '李秀英',
+        idNumber: '330106198503152716',
+        captchaId: await w.captcha(),
+        captchaText: CAPTCHA,
+      })
+      expectError(mismatch, 'RESET_MISMATCH')
+      if (!mismatch.ok) expect(mismatch.error.message).toContain('还可尝试9次')
+      expect(await listOutbox(w.store, 10)).toEqual([])
+
+      const sent = await w.ok('auth.sendResetPasswordCode', {
+        ...base,
+        idNumber: '330106198503152716',
+        captchaId: await w.captcha(),
+        captchaText: CAPTCHA,
+      })
+      expect(sent).toEqual({ phone: '138****8000', cooldownSeconds: 60, expiresInSeconds: 300 })
+      const [text] = await listOutbox(w.store, 1)
+      expect(text.phone).toBe('13800138000')
+      expect(text.text).toContain('重置')
+      const wrong = text.code === '000000' ? '111111' : '000000'
+      const step2 = {
+        nickname: 'ZhangWei2019',
+        userType: 'personal',
+        newPassword: 'NewPass2025',
+        confirmPassword: 'NewPass2025',
+      }
+      expectError(await w.call('auth.resetPassword', { ...step2, code: wrong }), 'SMS_CODE_INVALID')
+      // the code is for this nickname only
       expectError(
-        await w.call('auth.resetPassword', {
-          ...base,
-          userName: '李秀英',
-          idNumber: '330106198503152716',
-          newPassword: 'NewPass2025',
-          confirmPassword: 'NewPass2025',
-          captchaId: await w.captcha(),
-          captchaText: CAPTCHA,
-        }),
-        'RESET_MISMATCH',
+        await w.call('auth.resetPassword', { ...step2, nickname: 'ouyang_nn', code: text.code }),
+        'SMS_CODE_INVALID',
       )
-      expect(
-        await w.ok('auth.resetPassword', {
-          ...base,
-          idNumber: '330106198503152716',
-          newPassword: 'NewPass2025',
-          confirmPassword: 'NewPass2025',
-          captchaId: await w.captcha(),
-          captchaText: CAPTCHA,
-        }),
-      ).toEqual({ reset: true })
+      expect(await w.ok('auth.resetPassword', { ...step2, code: text.code })).toEqual({ reset: true })
       expectError(await w.call('account.me', {}, w.http(old.token ?? null)), 'SESSION_INVALID')
       expectError(await w.nickLogin('zhangwei2019', 'Etc2019pass'), 'PASSWORD_INVALID')
       expect(data(await w.nickLogin('zhangwei2019', 'NewPass2025')).next).toBe('home')
+      // single use
+      expectError(await w.call('auth.resetPassword', { ...step2, code: text.code }), 'SMS_CODE_INVALID')
+    })
+
+    test('reset password for a unit texts the agent phone; with no reserved phone left, the outlet is named', async () => {
+      const base = {
+        nickname: 'shunda_wl',
+        userType: 'unit',
+        userName: '杭州顺达物流有限公司',
+        idType: '统一社会信用代码',
+        idNumber: '91330106MA2B3C4D5D',
+      }
+      expect(
+        (
+          await w.ok('auth.sendResetPasswordCode', {
+            ...base,
+            captchaId: await w.captcha(),
+            captchaText: CAPTCHA,
+          })
+        ).phone,
+      ).toBe('139****9000')
+      expect((await listOutbox(w.store, 1))[0].phone).toBe('13900139000')
+      // the account closed since: no phone to text, and the way to change it is said plainly
+      await w.store.remove(collections.accounts, 'acc-u-shunda')
+      w.clock.advance(61)
+      const result = await w.call('auth.sendResetPasswordCode', {
+        ...base,
+        captchaId: await w.captcha(),
+        captchaText: CAPTCHA,
+      })
+      expectError(result, 'RESERVED_PHONE_UNAVAILABLE')
+      if (!result.ok) expect(result.error.message).toContain('营业网点')
     })
 
     test('change password revokes every other session of the nickname, keeps this one', async () => {
@@ -412,15 +479,19 @@ describe.each(adapters)('on %s', (adapter) => {
         ),
         'INVALID_INPUT',
       )
-      expectError(
-        await w.call(
-          'auth.changePassword',
-          { oldPassword: 'wrong', newPassword: 'NewPass2025', confirmPassword: 'NewPass2025' },
-          me,
-        ),
-        'PASSWORD_INVALID',
-      )
       expect(await snapshot(w.store)).toEqual(before)
+      // a wrong old password counts toward the nickname lockout, and changes nothing else
+      const wrongOld = await w.call(
+        'auth.changePassword',
+        { oldPassword: 'wrong', newPassword: 'NewPass2025', confirmPassword: 'NewPass2025' },
+        me,
+      )
+      expectError(wrongOld, 'PASSWORD_INVALID')
+      if (!wrongOld.ok) expect(wrongOld.error.fields?.oldPassword).toBe('原密码错误，还可尝试9次')
+      const { loginFailures, ...rest } = await snapshot(w.store)
+      const { loginFailures: noFailures, ...restBefore } = before
+      expect(rest).toEqual(restBefore)
+      expect(loginFailures.length).toBe(noFailures.length + 2)
       const changed = await w.ok(
         'auth.changePassword',
         { oldPassword: 'Etc2019pass', newPassword: 'NewPass2025', confirmPassword: 'NewPass2025' },
@@ -445,16 +516,22 @@ describe.each(adapters)('on %s', (adapter) => {
     test('no password, phone, ID number or captcha answer in the call log', async () => {
       await w.nickLogin('zhangwei2019', 'Etc2019pass')
       await w.nickLogin('zhangwei2019', 'badpass99')
-      await w.call('auth.resetPassword', {
+      await w.ok('auth.sendResetPasswordCode', {
         nickname: 'zhangwei2019',
         userType: 'personal',
         userName: '张伟',
         idType: '身份证',
         idNumber: '330106198503152716',
-        newPassword: 'NewPass2025',
-        confirmPassword: 'NewPass2025',
         captchaId: await w.captcha(),
         captchaText: CAPTCHA,
+      })
+      const [reset] = await listOutbox(w.store, 1)
+      await w.ok('auth.resetPassword', {
+        nickname: 'zhangwei2019',
+        userType: 'personal',
+        code: reset.code,
+        newPassword: 'NewPass2025',
+        confirmPassword: 'NewPass2025',
       })
       await w.smsLogin('13800138000', 'personal')
       const text = JSON.stringify(w.logs)
@@ -692,10 +769,28 @@ describe.each(adapters)('on %s', (adapter) => {
           },
         ],
         [
-          'auth.recoverNickname',
+          'auth.sendRecoverNicknameCode',
           { plate: '浙A8K2M7', phone: '1380013800', captchaId: 'c', captchaText: 'abcd' },
         ],
-        ['auth.recoverNickname', { plate: 'ABC', phone: '13800138000', captchaId: 'c', captchaText: 'abcd' }],
+        [
+          'auth.sendRecoverNicknameCode',
+          { plate: 'ABC', phone: '13800138000', captchaId: 'c', captchaText: 'abcd' },
+        ],
+        ['auth.recoverNickname', { plate: '浙A8K2M7', phone: '13800138000', code: '12345' }],
+        [
+          'auth.sendResetPasswordCode',
+          {
+            nickname: 'zhangwei2019',
+            userType: 'personal',
+            userName: '张伟',
+            idType: '身份证',
+            idNumber: '330106198503152716',
+            newPassword: 'NewPass2025',
+            captchaId: 'c',
+            captchaText: 'abcd',
+          },
+        ],
+        ['auth.sendSmsCode', { phone: '13800138000', userType: 'personal', captchaId: 'c' }],
         ['auth.loginByWechatPhone', { code: 'x'.repeat(513), userType: 'personal' }],
         ['auth.switchAccount', { accountId: 'x'.repeat(65) }],
         ['auth.bind', { userType: 'personal', name: '', idType: '身份证', idNumber: '330106198503152716' }],

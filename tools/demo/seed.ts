@@ -14,7 +14,7 @@ import {
 } from '../../cloudfunctions/core/documents'
 import { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
-import type { Doc, Store } from '../../cloudfunctions/ports/store'
+import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
 import type { CardStatus, CardType, PlateColor, TripScene, UserType } from '../../types/enums'
 import { fen, type Fen } from '../../types/money'
 import { createRandom, type Random } from './prng'
@@ -32,7 +32,8 @@ export interface DemoLogin {
 }
 export type DemoLogins = DemoLogin[]
 
-const seedVersion = 2
+/** 3: valid ID numbers and credit codes, 赵敏's bound phone, status lists within their cards' lives. */
+const seedVersion = 3
 const metaId = 'demoSeed'
 
 export const demoLogins: DemoLogins = [
@@ -130,6 +131,51 @@ async function writeAll(store: Store, collection: string, docs: Array<Doc & { id
     await store.transaction(async (tx) => {
       for (const doc of chunk) await tx.set(collection, doc.id, doc)
     })
+  }
+}
+
+/** What the seed writes: an older seed's documents here are cleared before a newer one writes. */
+const demoCollections = [
+  collections.accounts,
+  collections.vehicles,
+  collections.cards,
+  collections.tags,
+  collections.statusListRecords,
+  collections.trips,
+  collections.invoices,
+  collections.invoiceTitles,
+  collections.principals,
+] as const
+
+function canDrop(store: Store): store is Store & {
+  dropCollection(name: string): void
+  createCollection(name: string): void
+} {
+  const s = store as { dropCollection?: unknown; createCollection?: unknown }
+  return typeof s.dropCollection === 'function' && typeof s.createCollection === 'function'
+}
+
+/**
+ * Ids of the earlier seed's trips and records depend on the day it ran, so writing over it would
+ * leave its documents beside the new ones (twice the trips, stale status lists): start empty.
+ */
+async function clearDemo(store: Store): Promise<void> {
+  for (const name of demoCollections) {
+    if (canDrop(store)) {
+      store.dropCollection(name)
+      store.createCollection(name)
+      continue
+    }
+    for (;;) {
+      const page = await store.query<Doc & { id: string }>(name, { limit: maxQueryLimit })
+      if (page.items.length === 0) break
+      for (let i = 0; i < page.items.length; i += 100) {
+        const chunk = page.items.slice(i, i + 100)
+        await store.transaction(async (tx) => {
+          for (const doc of chunk) await tx.remove(name, doc.id)
+        })
+      }
+    }
   }
 }
 
@@ -552,13 +598,14 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
 }
 
 /**
- * Writes the demo world once: 3 personal accounts (one phone reaching two of them), a
- * logistics company with 200 vehicles, a year of trips, refunds and invoices. Idempotent:
- * a second call only returns the logins.
+ * Writes the demo world once (and again, over it, when seedVersion changes): 6 personal accounts
+ * (one phone reaching two of them), a logistics company with 200 vehicles, a year of trips,
+ * refunds and invoices. Idempotent: a second call only returns the logins.
  */
 export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promise<DemoLogins> {
   const done = await store.get(collections.meta, metaId)
   if (done && done.version === seedVersion) return demoLogins
+  if (done) await clearDemo(store)
   const b = build(secrets, now)
   await writeAll(
     store,
@@ -596,8 +643,12 @@ export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promi
     b.invoices.map((d) => ({ ...d })),
   )
   // ETC management additions (card/tag history, signing, titles, parking): tools/demo/seedEtc.ts
-  await seedEtcDemo(store, secrets, now)
-  await writeAll(store, collections.principals, await demoPrincipals(b.vault, b.accounts, now))
+  const etc = await seedEtcDemo(store, secrets, now)
+  await writeAll(
+    store,
+    collections.principals,
+    await demoPrincipals(b.vault, [...b.accounts, ...etc.accounts], now),
+  )
   await store.set(collections.meta, metaId, {
     version: seedVersion,
     seededAt: now.toISOString(),

@@ -10,7 +10,9 @@ import {
   type PhonePrincipalDoc,
   type PrincipalDoc,
 } from '../../cloudfunctions/core/principals'
+import type { IdType } from '../../types/actions/auth'
 import type { UserType } from '../../types/enums'
+import { creditOnlyDemo } from './seedEtc'
 
 /**
  * Demo login principals: phones (bound, and one that must bind on first login) and legacy
@@ -23,11 +25,49 @@ export const demoNicknames = {
   shunda: { nickname: 'shunda_wl', password: 'Shunda2018' },
 } as const
 
+/** What the logins that must bind type into 信息校验 (name, ID type, ID number), exactly. */
+export interface DemoBinding {
+  /** How to log in first. */
+  login: string
+  /** The SMS login's phone; null for a nickname login. */
+  phone: string | null
+  userType: UserType
+  name: string
+  idType: IdType
+  idNumber: string
+}
+
+export const demoBindings: readonly DemoBinding[] = [
+  {
+    login: '短信 13588886666',
+    phone: '13588886666',
+    userType: 'personal',
+    name: '陈静',
+    idType: '身份证',
+    idNumber: '330106199006183022',
+  },
+  {
+    login: `单位昵称 ${demoNicknames.shunda.nickname}`,
+    phone: null,
+    userType: 'unit',
+    name: '杭州顺达物流有限公司',
+    idType: '统一社会信用代码',
+    idNumber: '91330106MA2B3C4D5D',
+  },
+]
+
+const bindingHint = (b: DemoBinding) => `首次登录需信息校验：${b.name} / ${b.idType} ${b.idNumber}`
+
 export const accountDemoLogins = [
+  {
+    phone: creditOnlyDemo.phone,
+    userType: 'personal' as UserType,
+    label: `个人用户 ${creditOnlyDemo.name}（仅记账卡，无储值资金：不显示储值菜单）`,
+  },
   {
     phone: '13588886666',
     userType: 'personal' as UserType,
-    label: '个人用户 陈静（首次登录需信息校验：陈静 / 身份证 330106199006183022）',
+    label: `个人用户 陈静（${bindingHint(demoBindings[0])}）`,
   },
   {
     phone: '13800138000',
@@ -42,8 +82,7 @@ export const accountDemoLogins = [
   {
     phone: '13900139000',
     userType: 'unit' as UserType,
-    label:
-      '单位昵称登录 shunda_wl / Shunda2018（首次登录需信息校验：杭州顺达物流有限公司 / 统一社会信用代码 91330106MA2B3C4D5D）',
+    label: `单位昵称登录 shunda_wl / Shunda2018（${bindingHint(demoBindings[1])}）`,
   },
 ]
 
@@ -112,6 +151,8 @@ export async function demoPrincipals(
     phone('13900139000', 'unit', byId('acc-u-shunda')),
     phone('13712342756', 'personal', byId('acc-p-03-ouyangnana')),
     phone('13588886666', 'personal', null),
+    // 赵敏 logs in with her reserved phone straight to her account, like the other bound phones.
+    phone(creditOnlyDemo.phone, 'personal', byId(creditOnlyDemo.accountId)),
     await nickname(demoNicknames.zhangwei, zhang, '13800138000', 'bound'),
     await nickname(demoNicknames.ouyang, byId('acc-p-03-ouyangnana'), '13712342756', 'legacyPending'),
     await nickname(demoNicknames.shunda, byId('acc-u-shunda'), '13900139000', 'unbound'),

@@ -29,12 +29,23 @@ export const creditOnlyDemo = {
   accountId: 'acc-p-04-zhaomin',
   phone: '13600136000',
   name: '赵敏',
+  /** Passes the GB 11643 check digit, as every ID number the app accepts must. */
+  idNumber: '330105199001011233',
   plate: '浙B7N2Q5',
+} as const
+
+/** A company title on 张伟's credit car; a GB 32100 code (no I, O, S, V, Z) with its check character. */
+export const companyTitleDemo = {
+  title: '杭州云帆信息科技有限公司',
+  taxNumber: '91330108MA27XYX12K',
 } as const
 
 const signingChannels = ['中国银行', '中国工商银行', '支付宝', '微信'] as const
 
-/** The seed's status-list screen (§2.5.2), as days/hours before now: [start, end|null, reason]. */
+/**
+ * The seed's status-list screen (§2.5.2), as days before now: [start, end|null, reason]. Records
+ * that start before the current card was issued belong to the card it replaced.
+ */
 const statusHistory: Array<[number, number | null, string]> = [
   [30, null, '冻结'],
   [95, 94, '保证金不够冻结'],
@@ -78,7 +89,12 @@ async function readAll<T>(store: Store, collection: string): Promise<Array<T & R
   return out
 }
 
-export async function seedEtcDemo(store: Store, secrets: Secrets, now: Date): Promise<void> {
+/** Writes the additions; answers the accounts it adds (their login principals come later). */
+export async function seedEtcDemo(
+  store: Store,
+  secrets: Secrets,
+  now: Date,
+): Promise<{ accounts: AccountDoc[] }> {
   const rnd = createRandom(20250415)
   const vault = new PersonalDataVault(secrets.dataKey, secrets.lookupKey)
   const at = (daysAgo: number) => new Date(now.getTime() - Math.round(daysAgo * 86400_000)).toISOString()
@@ -126,13 +142,18 @@ export async function seedEtcDemo(store: Store, secrets: Secrets, now: Date): Pr
     }
     cards.set(old.id, old)
     for (const [i, [start, end, reason]] of statusHistory.entries()) {
+      const startAt = at(start)
+      const onOld = Date.parse(startAt) < issued
+      // a record lies in its card's life: none before the old card's issue, none after its end
+      if (onOld && Date.parse(startAt) < Date.parse(old.issuedAt)) continue
+      const endAt = end === null ? null : at(end)
       records.push({
         id: `sl-etc-zhang-${String(i + 1).padStart(2, '0')}`,
-        cardId: zhangCreditCard.id,
+        cardId: onOld ? old.id : zhangCreditCard.id,
         accountId: zhangCredit.accountId,
         reason,
-        startAt: at(start),
-        endAt: end === null ? null : at(end),
+        startAt,
+        endAt: onOld && (endAt === null || Date.parse(endAt) > issued) ? old.updatedAt : endAt,
       })
     }
   }
@@ -210,8 +231,8 @@ export async function seedEtcDemo(store: Store, secrets: Secrets, now: Date): Pr
     userType: 'personal',
     name: creditOnlyDemo.name,
     idType: '身份证',
-    idNumber: vault.seal('330105199001011234'),
-    idNumberHash: vault.lookupHash('idNumber', '330105199001011234'),
+    idNumber: vault.seal(creditOnlyDemo.idNumber),
+    idNumberHash: vault.lookupHash('idNumber', creditOnlyDemo.idNumber),
     phone: vault.seal(creditOnlyDemo.phone),
     loginPhoneHash: vault.lookupHash('phone', creditOnlyDemo.phone),
     unallocatedBalance: fen(0),
@@ -280,17 +301,21 @@ export async function seedEtcDemo(store: Store, secrets: Secrets, now: Date): Pr
         id: `it-${v.id}-2`,
         accountId: v.accountId,
         vehicleId: v.id,
-        title: '杭州云帆信息科技有限公司',
-        taxNumber: '91330108MA27XYZ12K',
+        title: companyTitleDemo.title,
+        taxNumber: companyTitleDemo.taxNumber,
         isDefault: false,
         createdAt: at(120),
       })
     }
   }
 
+  // A re-seed reads the records it wrote before: the ones written now replace them by id.
+  const recordsById = new Map(records.map((r) => [r.id, r]))
   // The 状态名单 flag follows the records: listed while a record is open (or ends later).
   const listed = new Set(
-    records.filter((r) => r.endAt === null || Date.parse(r.endAt) > now.getTime()).map((r) => r.cardId),
+    [...recordsById.values()]
+      .filter((r) => r.endAt === null || Date.parse(r.endAt) > now.getTime())
+      .map((r) => r.cardId),
   )
   const cardDocs = [...cards.values()].map((c) => ({ ...c, inStatusList: listed.has(c.id) }))
 
@@ -309,11 +334,12 @@ export async function seedEtcDemo(store: Store, secrets: Secrets, now: Date): Pr
   await writeAll(
     store,
     collections.statusListRecords,
-    records.map((r) => ({ ...r })),
+    [...recordsById.values()].map((r) => ({ ...r })),
   )
   await writeAll(
     store,
     collections.invoiceTitles,
     titles.map((t) => ({ ...t })),
   )
+  return { accounts: [accounts.get(zhao.id) ?? zhao] }
 }

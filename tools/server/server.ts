@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import compression from 'compression'
 import getRawBody from 'raw-body'
 import serveStatic from 'serve-static'
 import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
 import { createOutboxSms, listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
+import { maskPhone } from '../../cloudfunctions/core/masking'
+import type { Sms } from '../../cloudfunctions/ports/sms'
 import { createApi } from '../../cloudfunctions/functions/api/app'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import type { Clock } from '../../cloudfunctions/ports/clock'
@@ -40,6 +43,31 @@ export interface LocalServer {
 export const MAX_BODY_BYTES = 64 * 1024
 
 const OUTBOX_PAGE_SIZE = 50
+
+/** Build outputs named with a content hash (js/app.1a2b3c4d.js): their bytes never change. */
+const HASHED_ASSET = /\.[0-9a-f]{8}\.[a-z0-9]+$/i
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/** The build's precompressed copies (config/plugins/h5Precompress.ts), best first. */
+const PRECOMPRESSED = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const
+const PRECOMPRESSED_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  json: 'application/json; charset=utf-8',
+}
+
+/** Whether Accept-Encoding lists `encoding` (or `*`) with a non-zero quality. */
+function accepts(header: string | undefined, encoding: string): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';')
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean)
+    return (name === encoding || name === '*') && (!q || Number(q[1]) > 0)
+  })
+}
 
 function bearerToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization
@@ -94,6 +122,19 @@ function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
 }
 
 /**
+ * The local SMS: each code goes to the outbox (/dev/outbox) and is printed to the server's log
+ * as it is sent, so a demo user finds it in the terminal too. The phone is printed masked.
+ */
+export function printingSms(outbox: Sms, log: (line: string) => void): Sms {
+  return {
+    async send(message) {
+      await outbox.send(message)
+      log(`短信验证码 ${message.code} → ${maskPhone(message.phone)}（本地演示，未真实发送）`)
+    },
+  }
+}
+
+/**
  * The local server: the same `api` function code the cloud runs, on an embedded sqlite
  * database, plus the H5 build and developer-only pages (SMS outbox). Not part of any
  * mini-program build.
@@ -104,7 +145,7 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
   const store = openSqliteStore(opts.dbFile)
   const api = createApi({
     store,
-    sms: createOutboxSms(store, opts.clock),
+    sms: printingSms(createOutboxSms(store, opts.clock), log),
     clock: opts.clock,
     secrets: opts.secrets,
     captcha: opts.captcha,
@@ -122,10 +163,32 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     fallthrough: true,
     setHeaders(res, path) {
       res.setHeader('X-Content-Type-Options', 'nosniff')
-      // index.html names the hashed bundles, so it must be revalidated after each build.
-      if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
+      // Hashed files are cached for a year; everything else (index.html names the hashed
+      // bundles) is revalidated after each build.
+      res.setHeader('Cache-Control', HASHED_ASSET.test(path) ? IMMUTABLE : 'no-cache')
     },
   })
+  // Hashed js/css/svg/json with a .br or .gz copy beside them: that copy, as it is.
+  const precompressed = serveStatic(opts.h5Dir, {
+    index: false,
+    dotfiles: 'ignore',
+    fallthrough: true,
+    setHeaders(res, path) {
+      const original = path.replace(/\.(br|gz)$/, '')
+      res.setHeader('X-Content-Type-Options', 'nosniff')
+      res.setHeader('Content-Type', PRECOMPRESSED_TYPES[original.split('.').pop() ?? ''])
+      res.setHeader('Content-Encoding', path.endsWith('.br') ? 'br' : 'gzip')
+      res.setHeader('Vary', 'Accept-Encoding')
+      res.setHeader('Cache-Control', IMMUTABLE)
+    },
+  })
+  // gzip or brotli, as the browser accepts, for the H5 files (API answers are a few hundred bytes).
+  // The middleware only uses node's request and response; its typings name express's.
+  const compress = compression({ threshold: 1024 }) as unknown as (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: () => void,
+  ) => void
 
   /** `logged` is false for answers the server gives itself, before the router sees the request. */
   type Answer = { result: ApiResult; logged: boolean; headers?: Record<string, string> }
@@ -209,7 +272,17 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     if (path === '/api') return handleApi(req, res)
     if (req.method === 'GET' && path === '/dev/outbox') return handleOutbox(res, false)
     if (req.method === 'GET' && path === '/dev/outbox.json') return handleOutbox(res, true)
-    statics(req, res, () => notFound(res))
+    const compressedOrPlain = () => compress(req, res, () => statics(req, res, () => notFound(res)))
+    const type = path.split('.').pop() ?? ''
+    const choice = PRECOMPRESSED.find((c) => accepts(req.headers['accept-encoding'], c.encoding))
+    if (!choice || !HASHED_ASSET.test(path) || !Object.hasOwn(PRECOMPRESSED_TYPES, type))
+      return compressedOrPlain()
+    const url = req.url ?? '/'
+    req.url = `${path}${choice.suffix}${url.slice(path.length)}`
+    precompressed(req, res, () => {
+      req.url = url
+      compressedOrPlain()
+    })
   }
 
   const server = createServer((req, res) => {

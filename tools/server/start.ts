@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const outboxUrl = `${server.url}/dev/outbox`
   console.log('')
   console.log(`ETC 自助服务（本地）已启动：${server.url}/`)
-  console.log(`短信发件箱（验证码在这里）：${outboxUrl}`)
+  console.log(`短信发件箱（验证码在这里，发送时也会打印在下面的日志里）：${outboxUrl}`)
   console.log('')
   // nickname logins are labelled with their credentials; the phone shown is where their SMS goes
   const isNickname = (label: string) => label.includes('昵称登录')
@@ -115,7 +115,9 @@ async function main(): Promise<void> {
     console.log(`  ${login.phone}  ${login.label}`)
   console.log('演示账号（昵称 + 密码 + 图形验证码登录）：')
   for (const login of logins.filter((l) => isNickname(l.label))) console.log(`  ${login.label}`)
-  console.log(`登录页输入手机号，勾选协议，点“获取验证码”，然后到 ${outboxUrl} 查看验证码。`)
+  console.log(
+    `登录页输入手机号，勾选协议，点“获取验证码”，验证码会打印在本窗口（“短信验证码 …”一行），也可到 ${outboxUrl} 查看。`,
+  )
   console.log('按 Ctrl-C 停止。')
 
   let stopping = false

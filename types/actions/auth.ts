@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { passwordMessages, passwordRules } from '../authRules'
 import { phoneSchema, plateSchema, smsCodeSchema } from '../common'
-import { plateColorSchema, userTypeSchema, type UserType } from '../enums'
+import type { UserType } from '../enums'
+import { plateColorSchema, userTypeSchema } from '../schemas/enums'
 
 const empty = z.object({}).strict()
 
@@ -32,17 +34,34 @@ export const nicknameSchema = z
   .max(32, '昵称最多32个字符')
   .regex(/^[^\s\p{C}]+$/u, '昵称不能包含空格或特殊控制字符')
 
-/** Login accepts whatever the legacy portal allowed; only new passwords follow the strength rule. */
-export const loginPasswordSchema = z.string({ error: '请输入密码' }).min(1, '请输入密码').max(64, '密码过长')
+/**
+ * Login accepts whatever the legacy portal allowed; only new passwords follow the strength rule.
+ * Lengths come from types/authRules.ts, which the forms' inputs use too: too long is refused
+ * with a message, never cut.
+ */
+export const loginPasswordSchema = z
+  .string({ error: '请输入密码' })
+  .min(1, '请输入密码')
+  .max(passwordRules.loginMaxLength, passwordMessages.loginTooLong)
 
 /** 8–20 characters, at least one letter and one digit, printable ASCII without spaces. */
 export const newPasswordSchema = z
   .string({ error: '请输入新密码' })
-  .min(8, '密码长度为8-20位')
-  .max(20, '密码长度为8-20位')
+  .min(passwordRules.newMinLength, passwordMessages.newTooShort)
+  .max(passwordRules.newMaxLength, passwordMessages.newTooLong)
   .regex(/^[\x21-\x7e]+$/, '密码只能包含字母、数字和英文符号，不能有空格')
   .regex(/[A-Za-z]/, '密码必须同时包含字母和数字')
   .regex(/\d/, '密码必须同时包含字母和数字')
+
+/** The new password again: too long is said as such, not as a mismatch. */
+const confirmPasswordSchema = z
+  .string({ error: '请再次输入新密码' })
+  .max(passwordRules.newMaxLength, passwordMessages.newTooLong)
+
+const samePasswordTwice = {
+  check: (v: { newPassword: string; confirmPassword: string }) => v.newPassword === v.confirmPassword,
+  params: { path: ['confirmPassword'], message: '两次输入的密码不一致' },
+}
 
 export const captchaIdSchema = z
   .string({ error: '请先获取图形验证码' })
@@ -72,13 +91,31 @@ export const holderNameSchema = z
 
 const platformCodeSchema = z.string({ error: '授权码缺失' }).min(1, '授权码缺失').max(512, '授权码不正确')
 
+/** An optional graphic captcha: both fields or neither. */
+const optionalCaptcha = {
+  captchaId: captchaIdSchema.optional(),
+  captchaText: captchaTextSchema.optional(),
+}
+const captchaPairs = {
+  check: (v: { captchaId?: string; captchaText?: string }) =>
+    (v.captchaId === undefined) === (v.captchaText === undefined),
+  params: { path: ['captchaText'], message: '请输入图形验证码' },
+}
+
 /** Login, binding, sessions and account switching. */
 export const authRequestSchemas = {
-  'auth.sendSmsCode': z.object({ phone: phoneSchema, userType: userTypeSchema }).strict(),
+  /**
+   * The first three codes a phone gets in a Shanghai day need no captcha; after that every send
+   * (for any purpose) needs one: CAPTCHA_REQUIRED asks for it. A captcha given is always checked.
+   */
+  'auth.sendSmsCode': z
+    .object({ phone: phoneSchema, userType: userTypeSchema, ...optionalCaptcha })
+    .strict()
+    .refine(captchaPairs.check, captchaPairs.params),
   'auth.loginBySms': z.object({ phone: phoneSchema, code: smsCodeSchema, userType: userTypeSchema }).strict(),
   'auth.logout': empty,
 
-  /** A fresh graphic captcha; single use, valid 5 minutes, case-insensitive. */
+  /** A fresh graphic captcha; single use, valid 5 minutes, case-insensitive; limited per caller. */
   'auth.captcha': empty,
   'auth.loginByNickname': z
     .object({
@@ -89,8 +126,12 @@ export const authRequestSchemas = {
       userType: userTypeSchema,
     })
     .strict(),
-  /** 找回昵称: plate (+ colour) and the phone registered with the nickname. */
-  'auth.recoverNickname': z
+  /**
+   * 找回昵称, step 1: plate (+ colour) and the phone registered with the nickname. Answers the
+   * same whether or not they match; only a match texts a code to that phone. Limited per plate
+   * and per caller.
+   */
+  'auth.sendRecoverNicknameCode': z
     .object({
       plate: plateSchema,
       plateColor: plateColorSchema.optional(),
@@ -99,36 +140,54 @@ export const authRequestSchemas = {
       captchaText: captchaTextSchema,
     })
     .strict(),
-  /** 忘记密码: the details registered on the legacy portal, and the new password twice. */
-  'auth.resetPassword': z
+  /** 找回昵称, step 2: the same plate and phone with the texted code → the nickname and its cards. */
+  'auth.recoverNickname': z
+    .object({
+      plate: plateSchema,
+      plateColor: plateColorSchema.optional(),
+      phone: phoneSchema,
+      code: smsCodeSchema,
+    })
+    .strict(),
+  /**
+   * 忘记密码, step 1: the details registered on the legacy portal. Failures count toward the
+   * nickname lockout (per nickname and per caller, as login); a match texts a code to the
+   * account's reserved phone and answers it masked.
+   */
+  'auth.sendResetPasswordCode': z
     .object({
       nickname: nicknameSchema,
       userType: userTypeSchema,
       userName: holderNameSchema,
       idType: idTypeSchema,
       idNumber: idNumberSchema,
-      newPassword: newPasswordSchema,
-      confirmPassword: z.string({ error: '请再次输入新密码' }).max(64, '两次输入的密码不一致'),
       captchaId: captchaIdSchema,
       captchaText: captchaTextSchema,
     })
+    .strict(),
+  /** 忘记密码, step 2: the texted code and the new password twice. */
+  'auth.resetPassword': z
+    .object({
+      nickname: nicknameSchema,
+      userType: userTypeSchema,
+      code: smsCodeSchema,
+      newPassword: newPasswordSchema,
+      confirmPassword: confirmPasswordSchema,
+    })
     .strict()
-    .refine((v) => v.newPassword === v.confirmPassword, {
-      path: ['confirmPassword'],
-      message: '两次输入的密码不一致',
-    }),
-  /** Logged-in nickname users; revokes every other session of the nickname. */
+    .refine(samePasswordTwice.check, samePasswordTwice.params),
+  /**
+   * Logged-in nickname users; revokes every other session of the nickname. A wrong old password
+   * counts toward the nickname lockout, as a failed login does.
+   */
   'auth.changePassword': z
     .object({
       oldPassword: loginPasswordSchema,
       newPassword: newPasswordSchema,
-      confirmPassword: z.string({ error: '请再次输入新密码' }).max(64, '两次输入的密码不一致'),
+      confirmPassword: confirmPasswordSchema,
     })
     .strict()
-    .refine((v) => v.newPassword === v.confirmPassword, {
-      path: ['confirmPassword'],
-      message: '两次输入的密码不一致',
-    })
+    .refine(samePasswordTwice.check, samePasswordTwice.params)
     .refine((v) => v.newPassword !== v.oldPassword, {
       path: ['newPassword'],
       message: '新密码不能与原密码相同',
@@ -157,7 +216,10 @@ export const authRequestSchemas = {
     })
     .strict(),
   /** Legacy-bound nickname users: sends the code to the legacy account's reserved phone. */
-  'auth.sendLegacyBindingCode': empty,
+  'auth.sendLegacyBindingCode': z
+    .object({ ...optionalCaptcha })
+    .strict()
+    .refine(captchaPairs.check, captchaPairs.params),
   'auth.confirmLegacyBinding': z.object({ code: smsCodeSchema }).strict(),
   'auth.accounts': empty,
   'auth.switchAccount': z
@@ -228,6 +290,13 @@ export interface LoginConfirmLegacy extends LoginBase {
 
 export type LoginResult = LoginHome | LoginChooseAccount | LoginBind | LoginConfirmLegacy
 
+/** A code texted to a phone shown masked (137****2756). */
+export interface CodeSent {
+  phone: string
+  cooldownSeconds: number
+  expiresInSeconds: number
+}
+
 export type AlipayResume = { resumed: false } | { resumed: true; login: LoginResult }
 
 export interface AuthResponses {
@@ -236,8 +305,12 @@ export interface AuthResponses {
   'auth.logout': { loggedOut: true }
   'auth.captcha': { captchaId: string; svg: string; expiresInSeconds: number }
   'auth.loginByNickname': LoginResult
+  /** Masked phone the code went to, if the details matched: the answer is the same either way. */
+  'auth.sendRecoverNicknameCode': CodeSent
   /** Card numbers masked 1811*****9788. */
   'auth.recoverNickname': { nickname: string; cardNos: string[] }
+  /** The account's reserved phone, masked, that the code went to. */
+  'auth.sendResetPasswordCode': CodeSent
   'auth.resetPassword': { reset: true }
   'auth.changePassword': { changed: true; revokedSessions: number }
   'auth.loginByWechatPhone': LoginResult
@@ -245,7 +318,7 @@ export interface AuthResponses {
   'auth.alipaySession': { token: string; expiresAt: string }
   'auth.resumeAlipay': AlipayResume
   'auth.bind': LoginResult
-  'auth.sendLegacyBindingCode': { phone: string; cooldownSeconds: number; expiresInSeconds: number }
+  'auth.sendLegacyBindingCode': CodeSent
   'auth.confirmLegacyBinding': LoginResult
   'auth.accounts': { current: AccountSummary | null; accounts: AccountSummary[] }
   'auth.switchAccount': LoginHome

@@ -10,6 +10,14 @@ import {
 } from '../enums'
 import type { Fen } from '../money'
 import type { AccountSummary } from './auth'
+import {
+  dateRangeProblems,
+  isCalendarDate,
+  oneYearSpan,
+  type DateRangeInput,
+  type DateSpan,
+} from '../dateRange'
+import { batchKeySchema, continuationSchema, type BatchProgress } from '../batches'
 
 /**
  * User center (seed 001 §2.4) and ETC management (§2.5): vehicles, cards, tags, extended
@@ -56,27 +64,23 @@ export const shanghaiDateSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式不正确，应为YYYY-MM-DD')
   .refine(isCalendarDate, '日期不存在，请检查年月日')
 
-function isCalendarDate(text: string): boolean {
-  const [y, m, d] = text.split('-').map(Number)
-  const date = new Date(Date.UTC(y, m - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+/**
+ * The `from`/`to` fields of a date filter and its rule (types/dateRange.ts): spread the fields into
+ * the request object and `.superRefine(dateRangeRefinement(span))` it. The schema checks order and
+ * span when both ends are sent; the action defaults the missing ends and checks the future against
+ * the server's clock (`resolveDateRange`), so every filter answers the same messages.
+ */
+export const dateRangeFields = {
+  from: shanghaiDateSchema.optional(),
+  to: shanghaiDateSchema.optional(),
 }
 
-/** Inclusive day ranges may span at most one year (2024-03-01..2025-03-01 is the longest). */
-export function dateRangeProblem(
-  from?: string,
-  to?: string,
-): { field: 'from' | 'to'; message: string } | null {
-  if (!from || !to || !isCalendarDate(from) || !isCalendarDate(to)) return null
-  if (from > to) return { field: 'to', message: '开始日期不能晚于结束日期' }
-  const [y, m, d] = from.split('-').map(Number)
-  // One year later, clamped to the month's end so 02-29 + 1 year = 02-28.
-  const last = new Date(Date.UTC(y + 1, m - 1, 1))
-  const lastDay = Math.min(d, new Date(Date.UTC(y + 1, m, 0)).getUTCDate())
-  last.setUTCDate(lastDay)
-  const limit = last.toISOString().slice(0, 10)
-  if (to > limit) return { field: 'to', message: '查询时间范围不能超过1年' }
-  return null
+export function dateRangeRefinement(span: DateSpan) {
+  return (value: DateRangeInput, ctx: z.RefinementCtx<DateRangeInput>): void => {
+    if (value.from === undefined || value.to === undefined) return
+    for (const problem of dateRangeProblems({ from: value.from, to: value.to }, span))
+      ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message })
+  }
 }
 
 /** 'all' lifts the status filter; the portal's default is 已发行. */
@@ -85,7 +89,7 @@ export type CardStatusFilter = z.infer<typeof cardStatusFilterSchema>
 
 export const statusListFilterSchema = z.enum(['normal', 'listed'], { error: '状态名单筛选不正确' })
 
-/** Most vehicles one parking.set call may switch (the portal's largest page of a fleet). */
+/** Most vehicle ids one parking.set may list (the portal's largest page); larger sets go by filter. */
 export const maxParkingBatch = 200
 /** Most stored-value cards one cards.balances call may reveal (one page). */
 export const maxBalanceCards = 50
@@ -133,20 +137,14 @@ export const etcRequestSchemas = {
     })
     .strict(),
   'cards.detail': z.object({ cardId: idSchema }).strict(),
-  /** Status-list records of one card, newest first; from/to filter on the record's start day. */
+  /**
+   * Status-list records of one card, newest first, whose start day lies in from..to: at most one
+   * year, not in the future; missing ends default to today and the year before it (echoed back).
+   */
   'cards.statusList': z
-    .object({
-      cardId: idSchema,
-      from: shanghaiDateSchema.optional(),
-      to: shanghaiDateSchema.optional(),
-      cursor: cursorSchema,
-      limit: pageLimitSchema,
-    })
+    .object({ cardId: idSchema, ...dateRangeFields, cursor: cursorSchema, limit: pageLimitSchema })
     .strict()
-    .superRefine((value, ctx) => {
-      const problem = dateRangeProblem(value.from, value.to)
-      if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message })
-    }),
+    .superRefine(dateRangeRefinement(oneYearSpan)),
   'tags.list': z
     .object({
       tagNo: tagNoSchema.optional(),
@@ -161,16 +159,32 @@ export const etcRequestSchemas = {
   'parking.list': z
     .object({ plate: plateSchema.optional(), cursor: cursorSchema, limit: pageLimitSchema })
     .strict(),
-  /** Per-vehicle switch (one id) and batch on/off (the selected ids). */
+  /**
+   * Per-vehicle switch (one id), batch on/off of the selected ids, or of every current vehicle
+   * matching parking.list's filter (全选全部 N 辆, any fleet size). A fleet batch
+   * (types/batches.ts): send the same request with the same `batchKey` until `state` is 'done',
+   * adding the answer's `continuation`; after a failure, send it again to finish the batch.
+   */
   'parking.set': z
     .object({
+      batchKey: batchKeySchema,
+      continuation: continuationSchema.optional(),
       vehicleIds: z
         .array(idSchema, { error: '请选择车辆' })
         .min(1, '请选择车辆')
-        .max(maxParkingBatch, `一次最多设置${maxParkingBatch}辆车`),
+        .max(maxParkingBatch, `一次最多选择${maxParkingBatch}辆车，更多车辆请用“全选全部”`)
+        .optional(),
+      allMatching: z
+        .object({ plate: plateSchema.optional() }, { error: '筛选条件不正确' })
+        .strict()
+        .optional(),
       authorized: z.boolean({ error: '请选择开启或关闭授权' }),
     })
-    .strict(),
+    .strict()
+    .superRefine((value, ctx) => {
+      if ((value.vehicleIds === undefined) === (value.allMatching === undefined))
+        ctx.addIssue({ code: 'custom', path: ['vehicleIds'], message: '请选择车辆' })
+    }),
 } as const
 
 // ---------------------------------------------------------------- shared pieces
@@ -266,6 +280,11 @@ export interface Me {
 export interface VehiclesPage extends Page<VehicleSummary> {
   /** The status filter actually applied (the default when the request left it out). */
   cardStatus: CardStatusFilter
+  /**
+   * Vehicles of the same scope (and plate) that the status filter leaves out, e.g. the 7 with a
+   * lost or frozen card behind "共 193 条（已发行）"; 0 when the filter is 'all'.
+   */
+  hiddenByStatus: number
 }
 
 export interface InvoiceTitleInfo {
@@ -345,6 +364,12 @@ export interface StatusListRow {
   reason: string
 }
 
+export interface StatusListPage extends Page<StatusListRow> {
+  /** The start-day range actually applied (the defaults when the request left ends out). */
+  from: string
+  to: string
+}
+
 // ---------------------------------------------------------------- tags
 
 export interface TagRow extends TagInfo {
@@ -367,13 +392,9 @@ export interface ParkingRow {
   lastOperatedAt: Instant | null
 }
 
-export interface ParkingSetResult {
-  /** Vehicles whose state changed (their lastOperatedAt is now `operatedAt`). */
-  changed: number
-  /** Vehicles already in the requested state: left untouched but still audited. */
-  unchanged: number
-  operatedAt: Instant
-  /** Every requested vehicle after the operation, in request order. */
+/** A fleet batch's progress (types/batches.ts) plus the rows this call switched or re-confirmed. */
+export interface ParkingSetResult extends BatchProgress {
+  /** Vehicles processed by this call, as they are now, in processing order (not earlier calls'). */
   items: ParkingRow[]
 }
 
@@ -385,7 +406,7 @@ export interface EtcResponses {
   'cards.list': CardsPage
   'cards.balances': { items: CardBalance[] }
   'cards.detail': CardDetail
-  'cards.statusList': Page<StatusListRow>
+  'cards.statusList': StatusListPage
   'tags.list': Page<TagRow>
   'tags.detail': TagDetail
   'parking.list': Page<ParkingRow>

@@ -1,10 +1,11 @@
 import type { Agent } from 'node:http'
-import { sms } from 'tencentcloud-sdk-nodejs-sms'
 import type { Sms, SmsMessage } from '../../ports/sms'
 
 /**
  * Tencent Cloud SMS (API 2021-01-11, SendSms) through tencentcloud-sdk-nodejs-sms.
  * The template has two parameters: the code and its validity in minutes ('5').
+ * The SDK (and its HTTP stack) loads on the first send, not when the function starts: most
+ * invocations send no code (test/builds/function-bundles.test.ts checks the bundle).
  */
 export interface TencentSmsConfig {
   secretId: string
@@ -95,30 +96,49 @@ export function toE164(phone: string): string {
 }
 
 export class TencentSms implements Sms {
-  private readonly client: SendSmsClient
+  private client: Promise<SendSmsClient> | null = null
 
-  constructor(private readonly config: TencentSmsConfig) {
-    this.client = new sms.v20210111.Client({
-      credential: { secretId: config.secretId, secretKey: config.secretKey },
-      region: config.region ?? 'ap-guangzhou',
-      profile: {
-        signMethod: 'TC3-HMAC-SHA256',
-        httpProfile: {
-          reqMethod: 'POST',
-          endpoint: config.endpoint ?? 'sms.tencentcloudapi.com',
-          protocol: config.protocol ?? 'https://',
-          reqTimeout: Math.ceil((config.timeoutMs ?? 10_000) / 1000),
-          ...(config.agent ? { agent: config.agent } : {}),
-        },
-      },
+  constructor(private readonly config: TencentSmsConfig) {}
+
+  /** The SDK's client, created on the first send. */
+  private sdkClient(): Promise<SendSmsClient> {
+    const config = this.config
+    this.client ??= import('tencentcloud-sdk-nodejs-sms').then(
+      ({ sms }) =>
+        new sms.v20210111.Client({
+          credential: { secretId: config.secretId, secretKey: config.secretKey },
+          region: config.region ?? 'ap-guangzhou',
+          profile: {
+            signMethod: 'TC3-HMAC-SHA256',
+            httpProfile: {
+              reqMethod: 'POST',
+              endpoint: config.endpoint ?? 'sms.tencentcloudapi.com',
+              protocol: config.protocol ?? 'https://',
+              reqTimeout: Math.ceil((config.timeoutMs ?? 10_000) / 1000),
+              ...(config.agent ? { agent: config.agent } : {}),
+            },
+          },
+        }),
+    )
+    const loading = this.client
+    // a failed load is retried on the next send
+    loading.catch(() => {
+      if (this.client === loading) this.client = null
     })
+    return loading
   }
 
   async send(message: SmsMessage): Promise<void> {
     const phone = toE164(message.phone)
+    let client: SendSmsClient
+    try {
+      client = await this.sdkClient()
+    } catch (error) {
+      throw new SmsSendError('unavailable', 'SdkUnavailable', `短信服务不可用：${String(error)}`)
+    }
     let answer: { SendStatusSet?: SendStatus[] }
     try {
-      answer = await this.client.SendSms({
+      answer = await client.SendSms({
         PhoneNumberSet: [phone],
         SmsSdkAppId: this.config.sdkAppId,
         SignName: this.config.signName,

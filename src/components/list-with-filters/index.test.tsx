@@ -91,4 +91,82 @@ describe('ListWithFilters', () => {
     ))
     expect(text()).toBe('加载中…')
   })
+
+  it('folds the filters behind 筛选, names the applied filter in the count, and closes after 查询', async () => {
+    const searched: string[] = []
+    await mount(() => (
+      <ListWithFilters
+        header={<Text className="tabs">当前车辆</Text>}
+        filters={({ close }) => (
+          <Text
+            className="search"
+            onClick={() => {
+              searched.push('浙A12345')
+              close()
+            }}
+          >
+            查询
+          </Text>
+        )}
+        activeFilters={1}
+        filterSummary="已发行"
+        actions={<Text className="batch">批量</Text>}
+        list={{
+          items: rows(1, 2),
+          total: 193,
+          hasMore: true,
+          loading: false,
+          error: null,
+          loadMore: () => undefined,
+          refresh: () => undefined,
+        }}
+        keyOf={(r: Row) => r.id}
+        renderItem={(r: Row) => <Text className="row">{r.name}</Text>}
+      />
+    ))
+    expect(text()).toContain('共 193 条（已发行）')
+    expect(document.querySelector('.search')).toBeNull()
+    expect(document.querySelectorAll('.row')).toHaveLength(2)
+    expect(find('.list-with-filters__toggle').textContent).toBe('筛选 1')
+    // header, bar, actions, then the rows: the first row is not pushed down by the form
+    const order = ['.tabs', '.list-with-filters__bar', '.batch', '.row'].map((s) => find(s))
+    for (let i = 1; i < order.length; i++)
+      expect(order[i - 1].compareDocumentPosition(order[i]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+
+    click(find('.list-with-filters__toggle'))
+    await waitForText('收起筛选')
+    const form = find('.search')
+    expect(form.compareDocumentPosition(find('.row')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+    click(form)
+    await waitForText('筛选 1')
+    expect(searched).toEqual(['浙A12345'])
+    expect(document.querySelector('.search')).toBeNull()
+  })
+
+  it('keeps 筛选 reachable when the filter finds nothing, with a way to widen it', async () => {
+    await mount(() => (
+      <ListWithFilters
+        filters={<Text className="form">表单</Text>}
+        filterSummary="已发行"
+        emptyText="没有符合条件的车辆"
+        emptyAction={<Text className="widen">查看全部状态</Text>}
+        list={{
+          items: [],
+          total: 0,
+          hasMore: false,
+          loading: false,
+          error: null,
+          loadMore: () => undefined,
+          refresh: () => undefined,
+        }}
+        keyOf={(r: Row) => r.id}
+        renderItem={(r: Row) => <Text>{r.name}</Text>}
+      />
+    ))
+    expect(text()).toContain('没有符合条件的车辆')
+    expect(text()).toContain('查看全部状态')
+    expect(text()).not.toContain('共 0 条')
+    click(find('.list-with-filters__toggle'))
+    await waitForText('表单')
+  })
 })

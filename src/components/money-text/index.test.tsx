@@ -11,7 +11,7 @@ describe('MoneyText', () => {
   it('formats zero, single fen, large and negative amounts', () => {
     expect(formatMoney(fen(0))).toBe('¥0.00')
     expect(formatMoney(fen(1))).toBe('¥0.01')
-    expect(formatMoney(fen(10000000000))).toBe('¥100000000.00')
+    expect(formatMoney(fen(10000000000))).toBe('¥100,000,000.00')
     expect(formatMoney(fen(-250))).toBe('-¥2.50')
   })
 

@@ -17,7 +17,8 @@ export const statusListOptions: readonly ChipOption<StatusListChoice>[] = [
   { label: '状态名单', value: 'listed' },
 ]
 
-export const statusListLabel = (inStatusList: boolean): string => (inStatusList ? '状态名单' : '正常')
+/** The value of a 状态名单 row or column: the label itself must not repeat as its value. */
+export const statusListLabel = (inStatusList: boolean): string => (inStatusList ? '名单中' : '正常')
 
 export const signingStatusLabel = (signing: SigningInfo | null): string =>
   signing && signing.status === 'signed' ? '已签约' : '未签约'

@@ -1,10 +1,12 @@
 import { Text, View } from '@tarojs/components'
+import NavBar from '../../components/nav-bar'
 import './index.scss'
 
 /** Bills arrive in a later release; this tab says so rather than showing made-up numbers. */
 export default function BillsPage() {
   return (
     <View className="bills page">
+      <NavBar title="账单" />
       <View className="card bills__notice">
         <Text className="bills__title">账单服务即将上线</Text>
         <Text className="bills__text muted">

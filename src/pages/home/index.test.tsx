@@ -21,7 +21,9 @@ describe('home page', () => {
   it("greets the user and lists the account's current vehicles", async () => {
     answer({
       'account.me': { data: me },
-      'vehicles.list': { data: { items: vehicles, total: 2, nextCursor: null, cardStatus: 'issued' } },
+      'vehicles.list': {
+        data: { items: vehicles, total: 2, nextCursor: null, cardStatus: 'issued', hiddenByStatus: 0 },
+      },
     })
     await mount(() => <HomePage />)
     await waitForText('您好，张*')
@@ -47,7 +49,9 @@ describe('home page', () => {
   it('says so when the account has no current vehicle', async () => {
     answer({
       'account.me': { data: { ...me, vehicleCount: 0 } },
-      'vehicles.list': { data: { items: [], total: 0, nextCursor: null, cardStatus: 'issued' } },
+      'vehicles.list': {
+        data: { items: [], total: 0, nextCursor: null, cardStatus: 'issued', hiddenByStatus: 0 },
+      },
     })
     await mount(() => <HomePage />)
     await waitForText('暂无有效车辆')

@@ -1,6 +1,7 @@
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
+import NavBar from '../../components/nav-bar'
 import VehicleCard from '../../components/vehicle-card'
 import { useSession } from '../../hooks/useSession'
 import { usePagedList } from '../../hooks/usePagedList'
@@ -23,6 +24,7 @@ export default function HomePage() {
   if (!session.loggedIn) {
     return (
       <View className="home page">
+        <NavBar title="浙江ETC" />
         <Text className="state-text">正在前往登录…</Text>
       </View>
     )
@@ -31,6 +33,7 @@ export default function HomePage() {
   const me = session.me
   return (
     <View className="home page">
+      <NavBar title="浙江ETC" />
       <View className="home__hello card">
         {session.loading && !me ? <Text className="muted">加载中…</Text> : null}
         {session.error && !me ? (

@@ -5,6 +5,7 @@ import { Button, Dialog } from '@nutui/nutui-react-taro'
 import { useSession } from '../../hooks/useSession'
 import { errorMessage, loginKind, LOGIN_URL } from '../../services/api'
 import { logout } from '../../services/api'
+import NavBar from '../../components/nav-bar'
 import VehicleCard from '../../components/vehicle-card'
 import { etcRoutes } from '../../packages/etc/routes'
 import ErrorRetry from '../../components/error-retry'
@@ -43,6 +44,7 @@ export default function MePage() {
 
   return (
     <View className="me page">
+      <NavBar title="我的" />
       <View className="card me__profile">
         {session.loading && !me ? <Text className="muted">加载中…</Text> : null}
         {session.error && !me ? (

@@ -2,10 +2,14 @@ import { useState } from 'react'
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Button, Input, Segmented } from '@nutui/nutui-react-taro'
+import type { CardStatusFilter } from '../../../types'
 import ListWithFilters from '../../components/list-with-filters'
+import NavBar from '../../components/nav-bar'
 import VehicleCard from '../../components/vehicle-card'
 import { usePagedList } from '../../hooks/usePagedList'
 import { useSession } from '../../hooks/useSession'
+import Chips from '../../packages/etc/components/chips'
+import { statusFilterOptions } from '../../packages/etc/labels'
 import { etcRoutes } from '../../packages/etc/routes'
 import './index.scss'
 
@@ -19,6 +23,12 @@ const scopeOptions = [
   { label: '历史车辆', value: 'history', className: 'vehicles-scope-history' },
 ]
 
+/** Seed §2.5.1: current vehicles show 已发行 by default; history vehicles (cancelled cards) every status. */
+const defaultStatus = (scope: Scope): CardStatusFilter => (scope === 'current' ? 'issued' : 'all')
+
+const statusName = (status: CardStatusFilter): string =>
+  status === 'all' ? '全部状态' : (statusFilterOptions.find((o) => o.value === status)?.label ?? '')
+
 export default function VehiclesPage() {
   const session = useSession({ requireLogin: true })
   const list = usePagedList('vehicles.list', { scope: 'current' }, { limit: 20, enabled: session.loggedIn })
@@ -26,6 +36,10 @@ export default function VehiclesPage() {
   const [plateError, setPlateError] = useState<string | null>(null)
   const [keyboardOpen, setKeyboardOpen] = useState(false)
   const scope: Scope = list.filters.scope === 'history' ? 'history' : 'current'
+  // what the server applied (it echoes the default), else what was asked
+  const status: CardStatusFilter =
+    list.firstPage?.cardStatus ?? list.filters.cardStatus ?? defaultStatus(scope)
+  const hidden = list.firstPage?.hiddenByStatus ?? 0
 
   usePullDownRefresh(() => {
     void list.refresh().finally(() => Taro.stopPullDownRefresh())
@@ -34,33 +48,30 @@ export default function VehiclesPage() {
     if (list.hasMore) void list.loadMore()
   })
 
-  const applyPlate = (raw: string) => {
+  const applyPlate = (raw: string): boolean => {
     const plate = raw.trim().toUpperCase()
     setKeyboardOpen(false)
     if (plate && !PLATE_RE.test(plate)) {
       setPlateError('车牌号码格式不正确')
-      return
+      return false
     }
     setPlateError(null)
-    list.setFilters({ scope, ...(plate ? { plate } : {}) })
+    const { plate: _old, ...rest } = list.filters
+    list.setFilters({ ...rest, ...(plate ? { plate } : {}) })
+    return true
   }
 
   const clearPlate = () => {
     setPlateInput('')
     setPlateError(null)
-    list.setFilters({ scope })
+    const { plate: _old, ...rest } = list.filters
+    list.setFilters(rest)
   }
 
-  const header = (
+  const setStatus = (cardStatus: CardStatusFilter) => list.setFilters({ ...list.filters, cardStatus })
+
+  const filters = ({ close }: { close: () => void }) => (
     <View className="vehicles__filters">
-      <Segmented
-        className="vehicles__scope"
-        options={scopeOptions}
-        value={scope}
-        onChange={(value) =>
-          list.setFilters({ ...list.filters, scope: value === 'history' ? 'history' : 'current' })
-        }
-      />
       <View className="vehicles__plate">
         {process.env.TARO_ENV === 'weapp' ? (
           <Text
@@ -76,14 +87,18 @@ export default function VehiclesPage() {
             maxLength={8}
             value={plateInput}
             onChange={(v) => setPlateInput(v)}
-            onConfirm={() => applyPlate(plateInput)}
+            onConfirm={() => {
+              if (applyPlate(plateInput)) close()
+            }}
           />
         )}
         <Button
           size="small"
           type="primary"
           className="vehicles__search"
-          onClick={() => applyPlate(plateInput)}
+          onClick={() => {
+            if (applyPlate(plateInput)) close()
+          }}
         >
           查询
         </Button>
@@ -98,16 +113,57 @@ export default function VehiclesPage() {
         <plate-keyboard
           value={plateInput}
           onChange={(e) => setPlateInput(e.detail.value)}
-          onConfirm={(e) => applyPlate(e.detail.value)}
+          onConfirm={(e) => {
+            if (applyPlate(e.detail.value)) close()
+          }}
         />
       ) : null}
+      <Chips
+        label="通行卡状态"
+        className="vehicles-status"
+        options={statusFilterOptions}
+        value={status}
+        onChange={setStatus}
+      />
     </View>
   )
 
+  const header = (
+    <Segmented
+      className="vehicles__scope"
+      options={scopeOptions}
+      value={scope}
+      onChange={(value) => {
+        const next: Scope = value === 'history' ? 'history' : 'current'
+        // each scope starts from its own default status; the plate stays
+        if (next !== scope)
+          list.setFilters({ scope: next, ...(list.filters.plate ? { plate: list.filters.plate } : {}) })
+      }}
+    />
+  )
+
+  const actions =
+    hidden > 0 ? (
+      <View className="vehicles__hidden">
+        <Text className="muted">另有 {hidden} 辆其他状态的车辆未显示</Text>
+        <Text className="link vehicles-show-all" onClick={() => setStatus('all')}>
+          查看全部
+        </Text>
+      </View>
+    ) : null
+
+  const activeFilters = (list.filters.plate ? 1 : 0) + (status !== defaultStatus(scope) ? 1 : 0)
+  const summary = [statusName(status), list.filters.plate].filter(Boolean).join(' · ')
+
   return (
     <View className="vehicles page">
+      <NavBar title="车辆" />
       <ListWithFilters
         header={header}
+        filters={filters}
+        activeFilters={activeFilters}
+        filterSummary={summary}
+        actions={actions}
         list={list}
         keyOf={(v) => v.id}
         renderItem={(v) => (
@@ -117,7 +173,7 @@ export default function VehiclesPage() {
             onClick={() => void Taro.navigateTo({ url: etcRoutes.vehicle(v.id) })}
           />
         )}
-        emptyText={list.filters.plate ? '没有符合条件的车辆' : '暂无数据'}
+        emptyText={list.filters.plate ? `没有符合条件的车辆（${summary}）` : '暂无数据'}
       />
     </View>
   )

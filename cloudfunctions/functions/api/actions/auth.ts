@@ -1,22 +1,14 @@
-import { collections, type AccountDoc, type RateLimitDoc } from '../../../core/documents'
+import { collections, type AccountDoc } from '../../../core/documents'
 import { phonePrincipalId, type PhonePrincipalDoc, type PrincipalDoc } from '../../../core/principals'
-import { applyRateRule, rateLimitId, type RateRule } from '../../../core/rateLimits'
-import {
-  callerSendRules,
-  generateSmsCode,
-  newSmsCodeDoc,
-  phoneSendRules,
-  smsCodeId,
-  smsCodeRules,
-} from '../../../core/smsCodes'
+import { callerSendRules, smsCodeId, smsCodeRules } from '../../../core/smsCodes'
 import type { LoginResult } from '../../../../types/actions/auth'
 import type { ActionResponses, ParsedRequest } from '../../../../types/api'
 import type { UserType } from '../../../../types/enums'
 import type { ErrorCode } from '../../../../types/errors'
 import { ActionError, type ActionContext } from '../context'
-import { callerKey } from './authNickname'
+import { callerKey } from './authLockout'
 import { startSession } from './authSessions'
-import { consumeSmsCode } from './authSmsCode'
+import { captchaProofOf, consumeSmsCode, sendCountedCode } from './authSmsCode'
 import type { Stored } from './views'
 
 /** Accounts a phone reaches for a user type, oldest id first so the default pick is stable. */
@@ -44,43 +36,19 @@ export async function sendSmsCode(
   ctx: ActionContext,
   input: ParsedRequest<'auth.sendSmsCode'>,
 ): Promise<ActionResponses['auth.sendSmsCode']> {
-  const now = ctx.clock.now()
   const phoneHash = ctx.vault.lookupHash('phone', input.phone)
+  const caller = callerKey(ctx, ctx.caller)
   // The answer must not reveal whether the phone is registered, so limits count every
   // request and only the sending itself depends on the lookup.
-  const registered = (await accountsReachedBy(ctx, phoneHash, input.userType)).length > 0
-  const code = registered ? generateSmsCode() : null
-  const codeId = smsCodeId(input.userType, phoneHash)
-
-  const limits: Array<{ rule: RateRule; key: string }> = [
-    ...phoneSendRules.map((rule) => ({ rule, key: phoneHash })),
-    ...callerSendRules.map((rule) => ({ rule, key: callerKey(ctx, ctx.caller) })),
-  ]
-  const denial = await ctx.store.transaction(async (tx) => {
-    const next: RateLimitDoc[] = []
-    for (const { rule, key } of limits) {
-      const current = await tx.get<Stored<RateLimitDoc>>(collections.rateLimits, rateLimitId(rule, key))
-      const decision = applyRateRule(current, rule, key, now)
-      if (!decision.allowed) return { rule, ...decision }
-      next.push(decision.next)
-    }
-    for (const doc of next) await tx.set(collections.rateLimits, doc.id, { ...doc })
-    if (code) {
-      const doc = newSmsCodeDoc(codeId, ctx.vault.lookupHash('smsCode', `${codeId}:${code}`), now)
-      await tx.set(collections.smsCodes, codeId, { ...doc })
-    }
-    return null
+  await sendCountedCode(ctx, {
+    phoneHash,
+    limits: callerSendRules.map((rule) => ({ rule, key: caller })),
+    captcha: captchaProofOf(input),
+    deliver: async () =>
+      (await accountsReachedBy(ctx, phoneHash, input.userType)).length > 0
+        ? { phone: input.phone, codeId: smsCodeId(input.userType, phoneHash), text: smsText }
+        : null,
   })
-  if (denial) {
-    if (denial.reason === 'interval') {
-      throw new ActionError('RATE_LIMITED', `验证码已发送，请${denial.retryAfterSeconds}秒后再试`)
-    }
-    if (phoneSendRules.includes(denial.rule)) {
-      throw new ActionError('RATE_LIMITED', '该手机号今日获取验证码次数已达上限，请明天再试')
-    }
-    throw new ActionError('RATE_LIMITED')
-  }
-  if (code) await ctx.sms.send({ phone: input.phone, code, text: smsText(code) })
   return { cooldownSeconds: smsCodeRules.cooldownSeconds, expiresInSeconds: smsCodeRules.ttlSeconds }
 }
 

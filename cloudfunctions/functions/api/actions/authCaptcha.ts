@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import svgCaptcha from 'svg-captcha'
 import {
+  captchaCallerRules,
   captchaMatches,
   captchaRules,
   newCaptchaDoc,
   type CaptchaDoc,
   type CaptchaRenderer,
 } from '../../../core/captchas'
-import { collections } from '../../../core/documents'
+import { collections, type RateLimitDoc } from '../../../core/documents'
+import { applyRateRule, rateLimitId } from '../../../core/rateLimits'
 import type { ActionResponses } from '../../../../types/api'
 import { ActionError, type ActionContext } from '../context'
+import { callerKey } from './authLockout'
 import type { Stored } from './views'
 
 /** Letters and digits that cannot be mistaken for each other on a phone screen (no 0/O, 1/l/I). */
@@ -29,13 +32,52 @@ export const svgCaptchaRenderer: CaptchaRenderer = {
   },
 }
 
+/**
+ * A new captcha, counted per caller (a refused request stores nothing); then a bounded number of
+ * expired captchas are removed, oldest first, so abandoned ones do not pile up.
+ */
 export async function createCaptcha(ctx: ActionContext): Promise<ActionResponses['auth.captcha']> {
+  const now = ctx.clock.now()
+  const key = callerKey(ctx, ctx.caller)
+  const refused = () => new ActionError('RATE_LIMITED', '获取图形验证码过于频繁，请稍后再试')
+  // A caller over its limit costs a read, not a drawing.
+  for (const rule of captchaCallerRules) {
+    const current = await ctx.store.get<Stored<RateLimitDoc>>(collections.rateLimits, rateLimitId(rule, key))
+    if (!applyRateRule(current, rule, key, now).allowed) throw refused()
+  }
   const renderer = ctx.captcha ?? svgCaptchaRenderer
   const { text, svg } = renderer.create()
-  const id = randomUUID()
-  const doc = newCaptchaDoc(id, text, ctx.clock.now())
-  await ctx.store.set(collections.captchas, id, { ...doc })
-  return { captchaId: id, svg, expiresInSeconds: captchaRules.ttlSeconds }
+  const doc = newCaptchaDoc(randomUUID(), text, now)
+  const allowed = await ctx.store.transaction(async (tx) => {
+    const next: RateLimitDoc[] = []
+    for (const rule of captchaCallerRules) {
+      const id = rateLimitId(rule, key)
+      const decision = applyRateRule(
+        await tx.get<Stored<RateLimitDoc>>(collections.rateLimits, id),
+        rule,
+        key,
+        now,
+      )
+      if (!decision.allowed) return false
+      next.push(decision.next)
+    }
+    for (const limit of next) await tx.set(collections.rateLimits, limit.id, { ...limit })
+    await tx.set(collections.captchas, doc.id, { ...doc })
+    return true
+  })
+  if (!allowed) throw refused()
+  await removeExpiredCaptchas(ctx, now)
+  return { captchaId: doc.id, svg, expiresInSeconds: captchaRules.ttlSeconds }
+}
+
+/** At most captchaRules.sweepPerCreation expired captchas, by the expiresAt index. */
+async function removeExpiredCaptchas(ctx: ActionContext, now: Date): Promise<void> {
+  const expired = await ctx.store.query<Stored<CaptchaDoc>>(collections.captchas, {
+    where: [{ field: 'expiresAt', op: 'lte', value: now.toISOString() }],
+    orderBy: { field: 'expiresAt', direction: 'asc' },
+    limit: captchaRules.sweepPerCreation,
+  })
+  for (const captcha of expired.items) await ctx.store.remove(collections.captchas, captcha.id)
 }
 
 /**

@@ -2,7 +2,14 @@ import type { authRequestSchemas } from '../../../../types/actions/auth'
 import type { HandlerTable } from '../handlers'
 import { loginBySms, sendSmsCode } from './auth'
 import { createCaptcha } from './authCaptcha'
-import { changePassword, loginByNickname, recoverNickname, resetPassword } from './authNickname'
+import {
+  changePassword,
+  loginByNickname,
+  recoverNickname,
+  resetPassword,
+  sendRecoverNicknameCode,
+  sendResetPasswordCode,
+} from './authNickname'
 import { loginByAlipayPhone, loginByWechatPhone, resumeAlipay } from './authPlatform'
 import {
   accounts,
@@ -25,7 +32,9 @@ export const authHandlers: HandlerTable<keyof typeof authRequestSchemas> = {
   'auth.loginBySms': { access: 'public', run: loginBySms },
   'auth.captcha': { access: 'public', run: createCaptcha },
   'auth.loginByNickname': { access: 'public', run: loginByNickname },
+  'auth.sendRecoverNicknameCode': { access: 'public', run: sendRecoverNicknameCode },
   'auth.recoverNickname': { access: 'public', run: recoverNickname },
+  'auth.sendResetPasswordCode': { access: 'public', run: sendResetPasswordCode },
   'auth.resetPassword': { access: 'public', run: resetPassword },
   'auth.loginByWechatPhone': { access: 'public', run: loginByWechatPhone },
   'auth.loginByAlipayPhone': { access: 'public', run: loginByAlipayPhone },

@@ -1,6 +1,6 @@
 import { collections, type AccountDoc, type AlipayBindingDoc } from '../../../core/documents'
 import { holderMatches, type PrincipalDoc } from '../../../core/principals'
-import { generateSmsCode, newSmsCodeDoc, phoneSendRules, smsCodeRules } from '../../../core/smsCodes'
+import { smsCodeRules } from '../../../core/smsCodes'
 import { applyRateRule, perShanghaiDay, rateLimitId, type RateRule } from '../../../core/rateLimits'
 import { maskPhone } from '../../../core/masking'
 import { wechatBindingTtlSeconds } from '../../../core/sessionTokens'
@@ -20,7 +20,7 @@ import {
   reachableAccounts,
   revokeSession,
 } from './authSessions'
-import { consumeSmsCode } from './authSmsCode'
+import { captchaProofOf, consumeSmsCode, sendCountedCode } from './authSmsCode'
 import { accountSummary, type Stored } from './views'
 
 /** Actions of a logged-in principal that may not have bound or chosen an account yet. */
@@ -141,45 +141,23 @@ function legacyCodeId(principalId: string): string {
 
 export async function sendLegacyBindingCode(
   ctx: PrincipalContext,
+  input: ParsedRequest<'auth.sendLegacyBindingCode'>,
 ): Promise<ActionResponses['auth.sendLegacyBindingCode']> {
   const principal = await loadPrincipal(ctx, ctx.who.principalId)
   const legacy = principal.bindingState === 'legacyPending' ? await legacyAccount(ctx, principal) : null
   if (!legacy) throw new ActionError('FORBIDDEN', '当前账号无需短信确认')
   const phone = accountPhone(ctx, legacy)
-  const phoneHash = ctx.vault.lookupHash('phone', phone)
-  const now = ctx.clock.now()
-  const code = generateSmsCode()
-  const codeId = legacyCodeId(principal.id)
-  const denial = await ctx.store.transaction(async (tx) => {
-    const next: RateLimitDoc[] = []
-    // The reserved phone's own daily limit and cooldown apply, whoever asks for the code.
-    for (const rule of phoneSendRules) {
-      const decision = applyRateRule(
-        await tx.get<Stored<RateLimitDoc>>(collections.rateLimits, rateLimitId(rule, phoneHash)),
-        rule,
-        phoneHash,
-        now,
-      )
-      if (!decision.allowed) return decision
-      next.push(decision.next)
-    }
-    for (const doc of next) await tx.set(collections.rateLimits, doc.id, { ...doc })
-    const doc = newSmsCodeDoc(codeId, ctx.vault.lookupHash('smsCode', `${codeId}:${code}`), now)
-    await tx.set(collections.smsCodes, codeId, { ...doc })
-    return null
-  })
-  if (denial) {
-    throw new ActionError(
-      'RATE_LIMITED',
-      denial.reason === 'interval'
-        ? `验证码已发送，请${denial.retryAfterSeconds}秒后再试`
-        : '该手机号今日获取验证码次数已达上限，请明天再试',
-    )
-  }
-  await ctx.sms.send({
-    phone,
-    code,
-    text: `【浙江ETC】您正在确认原门户网站的账号绑定，验证码为${code}，${smsCodeRules.ttlSeconds / 60}分钟内有效。请勿泄露给他人。`,
+  // The reserved phone's own daily quota, cooldown and captcha rule apply, whoever asks for the code.
+  await sendCountedCode(ctx, {
+    phoneHash: ctx.vault.lookupHash('phone', phone),
+    limits: [],
+    captcha: captchaProofOf(input),
+    deliver: async () => ({
+      phone,
+      codeId: legacyCodeId(principal.id),
+      text: (code) =>
+        `【浙江ETC】您正在确认原门户网站的账号绑定，验证码为${code}，${smsCodeRules.ttlSeconds / 60}分钟内有效。请勿泄露给他人。`,
+    }),
   })
   return {
     phone: maskPhone(phone),

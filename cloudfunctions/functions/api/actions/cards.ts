@@ -1,5 +1,3 @@
-import dayjs from 'dayjs'
-import { businessTimeZone, shanghaiInstant } from '../../../core/businessTime'
 import {
   collections,
   type AccountDoc,
@@ -14,7 +12,9 @@ import {
   type CardRow,
   type ParsedRequest,
 } from '../../../../types/api'
+import { oneYearSpan } from '../../../../types/dateRange'
 import { ActionError, type AuthedContext } from '../context'
+import { appliedDateRange, shanghaiDayConditions } from './dateFilter'
 import {
   cardInfo,
   ownDoc,
@@ -119,18 +119,13 @@ export async function cardStatusList(
   const card = await ownDoc<CardDoc>(ctx, collections.cards, input.cardId)
   // The records live on the detail page, which a cancelled card cannot open.
   refuseCancelled(card, 'detail')
+  // Both ends, at most a year, nothing after today (Shanghai): the server's clock decides.
+  const range = appliedDateRange(ctx, input, oneYearSpan)
   const where: Condition[] = [
     { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
     { field: 'cardId', op: 'eq', value: card.id },
+    ...shanghaiDayConditions('startAt', range),
   ]
-  // Days are Shanghai days: from 00:00 of `from` up to (excluding) 00:00 of the day after `to`.
-  if (input.from) {
-    where.push({ field: 'startAt', op: 'gte', value: shanghaiInstant(`${input.from} 00:00`).toISOString() })
-  }
-  if (input.to) {
-    const end = dayjs.tz(`${input.to} 00:00`, businessTimeZone).add(1, 'day')
-    where.push({ field: 'startAt', op: 'lt', value: end.toDate().toISOString() })
-  }
   const [page, total] = await Promise.all([
     queryPage<StatusListRecordDoc>(ctx, collections.statusListRecords, {
       where,
@@ -152,5 +147,7 @@ export async function cardStatusList(
     })),
     total,
     nextCursor: page.nextCursor,
+    from: range.from,
+    to: range.to,
   }
 }

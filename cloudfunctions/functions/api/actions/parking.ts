@@ -1,14 +1,16 @@
+import type { BatchKind } from '../../../core/batchRunner'
 import { collections, type AuditLogDoc, type VehicleDoc } from '../../../core/documents'
-import type { Condition } from '../../../ports/store'
+import type { Condition, TxStore } from '../../../ports/store'
 import type { ActionResponses, ParkingRow, ParsedRequest } from '../../../../types/api'
+import { errorCatalog } from '../../../../types/errors'
 import { ActionError, type AuthedContext } from '../context'
-import { getMany, queryPage, type Stored } from './views'
+import { getMany, queryPage, runFleetBatch, type Stored } from './views'
 
 /**
- * Vehicles switched per transaction. Each vehicle costs two writes (vehicle + audit record);
- * CloudBase transactions should stay small, so a 200-vehicle batch commits in 4 chunks.
+ * Vehicles switched per transaction. Each costs up to three store round trips (read, write,
+ * audit record); 25 keep a chunk near 1.5 s on CloudBase (core/batches.ts, batchTiming).
  */
-export const parkingChunkSize = 50
+export const parkingChunkSize = 25
 
 function parkingRow(vehicle: VehicleDoc): ParkingRow {
   return {
@@ -20,16 +22,21 @@ function parkingRow(vehicle: VehicleDoc): ParkingRow {
   }
 }
 
+/** Seed §2.5.4: only the account's current (valid) vehicles can be authorized; plate order. */
+function parkingWhere(accountId: string, plate: string | undefined): Condition[] {
+  const where: Condition[] = [
+    { field: 'accountId', op: 'eq', value: accountId },
+    { field: 'scope', op: 'eq', value: 'current' },
+  ]
+  if (plate) where.push({ field: 'plate', op: 'eq', value: plate })
+  return where
+}
+
 export async function listParking(
   ctx: AuthedContext,
   input: ParsedRequest<'parking.list'>,
 ): Promise<ActionResponses['parking.list']> {
-  // Seed §2.5.4: only the account's current (valid) vehicles can be authorized.
-  const where: Condition[] = [
-    { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
-    { field: 'scope', op: 'eq', value: 'current' },
-  ]
-  if (input.plate) where.push({ field: 'plate', op: 'eq', value: input.plate })
+  const where = parkingWhere(ctx.identity.accountId, input.plate)
   const [page, total] = await Promise.all([
     queryPage<VehicleDoc>(ctx, collections.vehicles, {
       where,
@@ -42,27 +49,15 @@ export async function listParking(
   return { items: page.items.map(parkingRow), total, nextCursor: page.nextCursor }
 }
 
-function checkVehicle(vehicle: Stored<VehicleDoc> | null | undefined, accountId: string): Stored<VehicleDoc> {
-  // Another account's vehicle answers like a missing one.
-  if (!vehicle || vehicle.accountId !== accountId) throw new ActionError('NOT_FOUND')
-  if (vehicle.scope !== 'current') throw new ActionError('VEHICLE_NOT_CURRENT')
-  return vehicle
+/** Why a vehicle cannot be switched, or null when it can. Another account's vehicle is a missing one. */
+function refusal(vehicle: Stored<VehicleDoc> | null | undefined, accountId: string) {
+  if (!vehicle || vehicle.accountId !== accountId) return 'NOT_FOUND' as const
+  if (vehicle.scope !== 'current') return 'VEHICLE_NOT_CURRENT' as const
+  return null
 }
 
-/**
- * Switches parking authorization of the selected vehicles.
- *
- * - Every id is checked (own, current) before anything is written, so a bad id changes nothing.
- * - Each chunk of 50 commits all-or-nothing; a chunk re-checks its vehicles inside the
- *   transaction, so a concurrent change fails that chunk without half-applying it.
- * - Idempotent: a vehicle already in the requested state is not written and keeps its
- *   lastOperatedAt, but the request is still audited for it (changed: false): the audit log
- *   records who asked for what, not only what moved.
- */
-export async function setParking(
-  ctx: AuthedContext,
-  input: ParsedRequest<'parking.set'>,
-): Promise<ActionResponses['parking.set']> {
+/** The parking kind of fleet batch: how a chunk of vehicles is switched and audited. */
+function parkingBatch(ctx: AuthedContext): BatchKind<ParkingRow> {
   const { accountId, loginPhoneHash, session } = ctx.identity
   // The session behind the request, hashed: pins the audit to one login without storing the
   // OPENID or session id themselves.
@@ -70,61 +65,115 @@ export async function setParking(
     'caller',
     session.kind === 'wechat' ? `wechat:${session.openid}` : `token:${session.sessionId}`,
   )
-  const ids = [...new Set(input.vehicleIds)]
-  const found = await getMany<VehicleDoc>(ctx, collections.vehicles, ids)
-  for (const id of ids) checkVehicle(found.get(id), accountId)
-
-  const operatedAt = ctx.clock.now().toISOString()
-  const after = new Map<string, ParkingRow>()
-  let changed = 0
-  for (let i = 0; i < ids.length; i += parkingChunkSize) {
-    const chunk = ids.slice(i, i + parkingChunkSize)
-    const outcome = await ctx.store.transaction(async (tx) => {
-      const rows: ParkingRow[] = []
-      let moved = 0
-      for (const id of chunk) {
-        const vehicle = checkVehicle(await tx.get<Stored<VehicleDoc>>(collections.vehicles, id), accountId)
-        const isChange = vehicle.parkingAuthorized !== input.authorized
+  return {
+    kind: 'parking.set',
+    chunkSize: parkingChunkSize,
+    matching: (filter, owner) => ({
+      collection: collections.vehicles,
+      where: parkingWhere(owner, typeof filter['plate'] === 'string' ? filter['plate'] : undefined),
+      orderBy: { field: 'plate', direction: 'asc' },
+    }),
+    async applyChunk(tx: TxStore, ids, batch) {
+      const authorized = batch.params['authorized'] === true
+      const outcomes = []
+      for (const id of ids) {
+        const vehicle = await tx.get<Stored<VehicleDoc>>(collections.vehicles, id)
+        const refused = refusal(vehicle, accountId)
+        if (refused || !vehicle) {
+          const code = refused ?? 'NOT_FOUND'
+          outcomes.push({
+            id,
+            result: 'failed' as const,
+            failure: {
+              targetId: id,
+              // a foreign vehicle's plate is not ours to show
+              label: refused === 'NOT_FOUND' || !vehicle ? id : vehicle.plate,
+              code,
+              message: errorCatalog[code].message,
+            },
+          })
+          continue
+        }
+        const isChange = vehicle.parkingAuthorized !== authorized
         const next: VehicleDoc = isChange
-          ? { ...vehicle, parkingAuthorized: input.authorized, lastOperatedAt: operatedAt }
+          ? { ...vehicle, parkingAuthorized: authorized, lastOperatedAt: batch.operatedAt }
           : vehicle
         if (isChange) {
           await tx.update(collections.vehicles, id, {
-            parkingAuthorized: input.authorized,
-            lastOperatedAt: operatedAt,
+            parkingAuthorized: authorized,
+            lastOperatedAt: batch.operatedAt,
           })
-          moved += 1
         }
         const audit: AuditLogDoc = {
-          // One record per request and vehicle, so a retried transaction rewrites, never doubles.
-          id: `audit-${ctx.requestId}-${id}`,
+          // One record per batch and vehicle: a retried call, or a racing one, rewrites, never doubles.
+          id: `audit-${batch.id}-${id}`,
           action: 'parking.set',
           accountId,
           principalHash: loginPhoneHash,
           sessionHash,
           via: session.kind,
           requestId: ctx.requestId,
-          at: operatedAt,
+          batchId: batch.id,
+          at: batch.operatedAt,
           target: { collection: collections.vehicles, id },
           before: { parkingAuthorized: vehicle.parkingAuthorized, lastOperatedAt: vehicle.lastOperatedAt },
           after: { parkingAuthorized: next.parkingAuthorized, lastOperatedAt: next.lastOperatedAt },
           changed: isChange,
         }
         await tx.set(collections.auditLog, audit.id, { ...audit })
-        rows.push(parkingRow(next))
+        outcomes.push({
+          id,
+          result: isChange ? ('changed' as const) : ('unchanged' as const),
+          row: parkingRow(next),
+        })
       }
-      return { rows, moved }
-    })
-    changed += outcome.moved
-    for (const row of outcome.rows) after.set(row.vehicleId, row)
+      return outcomes
+    },
   }
-  return {
-    changed,
-    unchanged: ids.length - changed,
-    operatedAt,
-    items: ids.flatMap((id) => {
-      const row = after.get(id)
-      return row ? [row] : []
-    }),
-  }
+}
+
+/**
+ * Switches parking authorization of the selected vehicles: the listed ids, or every current
+ * vehicle matching parking.list's filter however large the fleet. A fleet batch
+ * (core/batches.ts): the client's key makes every retry and continuation apply each vehicle
+ * exactly once, and each answer counts everything the batch applied so far.
+ *
+ * - Listed ids are all checked (own, current) before anything is written, so a bad id changes
+ *   nothing. A filter selects only own, current vehicles.
+ * - Each chunk of 25 commits all-or-nothing and re-checks its vehicles inside the transaction; a
+ *   vehicle that stopped being switchable meanwhile is reported as a failure, the rest go on.
+ * - Idempotent: a vehicle already in the requested state is not written and keeps its
+ *   lastOperatedAt, but the request is still audited for it (changed: false): the audit log
+ *   records who asked for what, not only what moved. One audit record per batch and vehicle.
+ * - Every vehicle the batch changes gets the batch's start time as its last operation time.
+ */
+export async function setParking(
+  ctx: AuthedContext,
+  input: ParsedRequest<'parking.set'>,
+): Promise<ActionResponses['parking.set']> {
+  const startedAt = ctx.clock.now()
+  const { accountId } = ctx.identity
+  const ids = input.vehicleIds ? [...new Set(input.vehicleIds)] : null
+  const plate = input.allMatching?.plate ?? null
+  const { progress, rows } = await runFleetBatch(ctx, parkingBatch(ctx), {
+    accountId,
+    key: input.batchKey,
+    continuation: input.continuation,
+    startedAt,
+    selection: ids ? { by: 'ids', ids } : { by: 'filter', filter: { plate } },
+    params: { authorized: input.authorized },
+    async prepare() {
+      if (!ids)
+        return {
+          total: await ctx.store.count(collections.vehicles, parkingWhere(accountId, plate ?? undefined)),
+        }
+      const found = await getMany<VehicleDoc>(ctx, collections.vehicles, ids)
+      for (const id of ids) {
+        const refused = refusal(found.get(id), accountId)
+        if (refused) throw new ActionError(refused)
+      }
+      return { total: ids.length }
+    },
+  })
+  return { ...progress, items: rows }
 }

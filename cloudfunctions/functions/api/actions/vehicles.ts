@@ -73,10 +73,20 @@ export async function listVehicles(
   // Seed §2.5.1: the list shows 已发行 by default. History vehicles' cards are cancelled, so
   // the same default would always show an empty history; there it means "every status".
   const cardStatus = input.cardStatus ?? (input.scope === 'current' ? 'issued' : 'all')
-  if (cardStatus !== 'all') where.push({ field: 'cardStatus', op: 'eq', value: cardStatus })
   if (input.plate) where.push({ field: 'plate', op: 'eq', value: input.plate })
-  const page = await pageVehicles(ctx, where, input.limit, input.cursor)
-  return { ...page, cardStatus }
+  if (cardStatus === 'all')
+    return { ...(await pageVehicles(ctx, where, input.limit, input.cursor)), cardStatus, hiddenByStatus: 0 }
+  // The default hides lost and frozen cards: say how many, so the list never hides them silently.
+  const [page, everyStatus] = await Promise.all([
+    pageVehicles(
+      ctx,
+      [...where, { field: 'cardStatus', op: 'eq', value: cardStatus }],
+      input.limit,
+      input.cursor,
+    ),
+    ctx.store.count(collections.vehicles, where),
+  ])
+  return { ...page, cardStatus, hiddenByStatus: Math.max(0, everyStatus - page.total) }
 }
 
 export async function vehicleDetail(

@@ -16,6 +16,9 @@ import type {
   TagInfo,
   VehicleSummary,
 } from '../../../../types/api'
+import { BatchError, batchProgress } from '../../../core/batches'
+import { runBatch, type BatchCall, type BatchKind } from '../../../core/batchRunner'
+import type { BatchProgress } from '../../../../types/batches'
 import { ActionError, type AuthedContext } from '../context'
 
 /** Documents as the store returns them (the port types documents as open records). */
@@ -175,5 +178,25 @@ export async function pageWithVehicles<T extends { vehicleId: string }, R>(
     items: found.items.map((doc) => toRow(doc, vehicles.get(doc.vehicleId))),
     total,
     nextCursor: found.nextCursor,
+  }
+}
+
+/**
+ * Runs a fleet batch for an action (core/batchRunner.ts) and answers its progress, with the
+ * runner's refusals turned into the errors users read.
+ */
+export async function runFleetBatch<Row>(
+  ctx: AuthedContext,
+  kind: BatchKind<Row>,
+  call: BatchCall,
+): Promise<{ progress: BatchProgress; rows: Row[] }> {
+  try {
+    const { batch, rows } = await runBatch({ store: ctx.store, clock: ctx.clock }, kind, call)
+    return { progress: batchProgress(batch), rows }
+  } catch (error) {
+    if (!(error instanceof BatchError)) throw error
+    if (error.code === 'KEY_REUSED') throw new ActionError('BATCH_KEY_REUSED')
+    if (error.code === 'NOT_FOUND') throw new ActionError('BATCH_NOT_FOUND')
+    throw new ActionError('INVALID_INPUT', '续传标记不正确', { continuation: '续传标记不正确' })
   }
 }

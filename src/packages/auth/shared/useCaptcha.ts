@@ -15,12 +15,15 @@ export interface Captcha {
   refresh: () => Promise<void>
 }
 
-/** The graphic captcha from auth.captcha. */
-export function useCaptcha(): Captcha {
+/**
+ * The graphic captcha from auth.captcha. `enabled` false: nothing is fetched until it turns true
+ * (captchas are counted per caller, so a form asks for one only when it shows one).
+ */
+export function useCaptcha(enabled = true): Captcha {
   const [captchaId, setCaptchaId] = useState<string | null>(null)
   const [imageSrc, setImageSrc] = useState<string | null>(null)
   const [text, setText] = useState('')
-  const [loading, setLoading] = useState(true)
+  const [loading, setLoading] = useState(enabled)
   const [error, setError] = useState<string | null>(null)
   const latest = useRef(0)
 
@@ -45,8 +48,8 @@ export function useCaptcha(): Captcha {
   }, [])
 
   useEffect(() => {
-    void refresh()
-  }, [refresh])
+    if (enabled) void refresh()
+  }, [enabled, refresh])
 
   return { captchaId, imageSrc, text, setText, loading, error, refresh }
 }

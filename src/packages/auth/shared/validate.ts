@@ -5,6 +5,7 @@
  * Each returns the first problem, or null.
  */
 import type { IdType, personalIdTypes, unitIdTypes, UserType } from '../../../../types'
+import { passwordMessages, passwordRules } from '../../../../types/authRules'
 
 export const PHONE_RE = /^1[3-9]\d{9}$/
 export const CODE_RE = /^\d{6}$/
@@ -34,17 +35,18 @@ export function nicknameError(nickname: string): string | null {
   return null
 }
 
-/** Login accepts whatever the legacy portal allowed. */
+/** Login accepts whatever the legacy portal allowed, up to the server's length (types/authRules.ts). */
 export function loginPasswordError(password: string, empty = '请输入密码'): string | null {
   if (!password) return empty
-  if (password.length > 64) return '密码过长'
+  if (password.length > passwordRules.loginMaxLength) return passwordMessages.loginTooLong
   return null
 }
 
-/** 8–20 printable ASCII characters, at least one letter and one digit. */
+/** 8–20 printable ASCII characters, at least one letter and one digit. Too long is said, never cut. */
 export function newPasswordError(password: string): string | null {
   if (!password) return '请输入新密码'
-  if (password.length < 8 || password.length > 20) return '密码长度为8-20位'
+  if (password.length > passwordRules.newMaxLength) return passwordMessages.newTooLong
+  if (password.length < passwordRules.newMinLength) return passwordMessages.newTooShort
   if (!/^[\x21-\x7e]+$/.test(password)) return '密码只能包含字母、数字和英文符号，不能有空格'
   if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) return '密码必须同时包含字母和数字'
   return null
@@ -52,6 +54,7 @@ export function newPasswordError(password: string): string | null {
 
 export function confirmPasswordError(password: string, confirm: string): string | null {
   if (!confirm) return '请再次输入新密码'
+  if (confirm.length > passwordRules.newMaxLength) return passwordMessages.newTooLong
   if (password !== confirm) return PASSWORD_MISMATCH
   return null
 }

@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components'
+import NavBar from '../../../../components/nav-bar'
 import './index.scss'
 
 export interface PolicySection {
@@ -8,6 +9,8 @@ export interface PolicySection {
 
 export interface PolicyDocProps {
   className?: string
+  /** The page title (the page config's navigationBarTitleText), shown in the H5 title bar. */
+  navTitle: string
   title: string
   updated: string
   intro: string
@@ -15,9 +18,10 @@ export interface PolicyDocProps {
 }
 
 /** A long legal text: title, date, then numbered sections. */
-export default function PolicyDoc({ className, title, updated, intro, sections }: PolicyDocProps) {
+export default function PolicyDoc({ className, navTitle, title, updated, intro, sections }: PolicyDocProps) {
   return (
     <View className={`policy-doc page ${className ?? ''}`}>
+      <NavBar title={navTitle} />
       <View className="card">
         <Text className="policy-doc__title">{title}</Text>
         <Text className="policy-doc__updated muted">更新日期：{updated}</Text>

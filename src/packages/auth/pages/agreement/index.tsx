@@ -52,6 +52,7 @@ const sections: PolicySection[] = [
 export default function AgreementPage() {
   return (
     <PolicyDoc
+      navTitle="用户协议"
       className="agreement-doc"
       title="浙江ETC服务营业厅用户协议"
       updated="2026-11-23"

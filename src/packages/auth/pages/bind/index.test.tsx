@@ -30,6 +30,10 @@ beforeEach(() => {
 })
 afterEach(() => reLaunch.mockRestore())
 
+/** The labels of the text fields, as the user reads them. */
+const labels = () =>
+  Array.from(document.querySelectorAll('.bind-verify .auth-form__label')).map((el) => text(el))
+
 describe('账号绑定', () => {
   it('personal users: 个人名称, the four personal ID types, 个人证件号码', async () => {
     saveLoginStep(loginBind())
@@ -39,6 +43,8 @@ describe('账号绑定', () => {
     expect(text()).toContain('账号登录')
     expect((await findLater('.bind-name input')).getAttribute('placeholder')).toBe('请输入个人名称')
     expect((await findLater('.bind-id-number input')).getAttribute('placeholder')).toBe('请输入个人证件号码')
+    expect(labels()).toEqual(['个人名称', '个人证件号码'])
+    expect(text()).not.toMatch(/[{}]/)
     const types = text(find('.bind-id-type'))
     for (const t of ['身份证', '护照', '港澳居民来往内地通行证', '台湾居民来往大陆通行证'])
       expect(types).toContain(t)
@@ -56,6 +62,9 @@ describe('账号绑定', () => {
     await mount(() => <BindPage />)
     expect((await findLater('.bind-name input')).getAttribute('placeholder')).toBe('请输入单位名称')
     expect((await findLater('.bind-id-number input')).getAttribute('placeholder')).toBe('请输入单位证件号码')
+    expect(labels()).toEqual(['单位名称', '单位证件号码'])
+    expect(text(find('.bind-id-type .option-picker__label'))).toBe('单位证件类型')
+    expect(text()).not.toMatch(/[{}]/)
     const types = text(find('.bind-id-type'))
     expect(types).toContain('统一社会信用代码')
     expect(types).toContain('组织机构代码证')

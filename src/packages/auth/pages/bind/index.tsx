@@ -15,6 +15,7 @@ import { firstProblem, holderNameError, idNumberError, idTypesOf } from '../../s
 import LabeledInput from '../../components/labeled-input'
 import ErrorRetry from '../../../../components/error-retry'
 import '../../shared/form.scss'
+import NavBar from '../../../../components/nav-bar'
 
 const wording: Record<UserType, { name: string; idType: string; idNumber: string; intro: string }> = {
   personal: {
@@ -61,7 +62,7 @@ function VerifyStep({
   return (
     <View className="card bind-verify">
       <LabeledInput
-        label="{words.name}"
+        label={words.name}
         className="bind-name"
         maxLength={60}
         placeholder={`请输入${words.name}`}
@@ -76,7 +77,7 @@ function VerifyStep({
         onChange={setIdType}
       />
       <LabeledInput
-        label="{words.idNumber}"
+        label={words.idNumber}
         className="bind-id-number"
         maxLength={32}
         placeholder={`请输入${words.idNumber}`}
@@ -165,6 +166,7 @@ export default function BindPage() {
 
   return (
     <View className="bind page">
+      <NavBar title="账号绑定" />
       <LoginSteps current={stage === 'verify' ? 2 : 3} />
       <Text className="bind-back auth-form__notice" onClick={() => void back()}>
         {'< 返回上一步'}

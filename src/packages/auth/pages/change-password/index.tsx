@@ -12,12 +12,17 @@ import {
   loginPasswordError,
   newPasswordError,
 } from '../../shared/validate'
-import LabeledInput from '../../components/labeled-input'
+import PasswordField from '../../components/password-field'
 import '../../shared/form.scss'
+import NavBar from '../../../../components/nav-bar'
 
 type Changed = ActionResponse<'auth.changePassword'>
 
-/** 修改密码 for nickname users: old, new, confirm. Every other session of the nickname is revoked. */
+/**
+ * 修改密码 for nickname users: old, new, confirm. Every other session of the nickname is revoked.
+ * A wrong old password counts toward the nickname's lockout: the server's message says how many
+ * tries are left, or how long to wait.
+ */
 export default function ChangePasswordPage() {
   const session = useSession({ requireLogin: true })
   const [oldPassword, setOldPassword] = useState('')
@@ -75,30 +80,28 @@ export default function ChangePasswordPage() {
 
   return (
     <View className="change-password page">
+      <NavBar title="修改密码" />
       <View className="card">
-        <LabeledInput
+        <PasswordField
           label="原密码"
           className="change-old-password"
-          type="password"
-          maxLength={64}
+          kind="login"
           placeholder="请输入原密码"
           value={oldPassword}
           onChange={setOldPassword}
         />
-        <LabeledInput
+        <PasswordField
           label="新密码"
           className="change-new-password"
-          type="password"
-          maxLength={20}
+          kind="new"
           placeholder="8-20位，须同时包含字母和数字"
           value={newPassword}
           onChange={setNewPassword}
         />
-        <LabeledInput
+        <PasswordField
           label="确认密码"
           className="change-confirm-password"
-          type="password"
-          maxLength={20}
+          kind="new"
           placeholder="请再次输入新密码"
           value={confirmPassword}
           onChange={setConfirmPassword}
@@ -106,6 +109,9 @@ export default function ChangePasswordPage() {
         {form.message ? (
           <Text className="auth-form__message change-password-message error-text">{form.message}</Text>
         ) : null}
+        <Text className="auth-form__help change-password-help">
+          忘记原密码？请退出登录后在登录页使用“忘记密码”，通过预留手机号接收验证码重置。
+        </Text>
         <Button className="change-password-submit" block type="primary" loading={form.busy} onClick={submit}>
           确认修改
         </Button>

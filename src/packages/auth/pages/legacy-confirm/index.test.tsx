@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
-import { fakeSend, loginConfirmLegacy, loginHome } from '../../../../testing/fake-api'
+import { captcha, codeSent, fakeSend, loginConfirmLegacy, loginHome } from '../../../../testing/fake-api'
 import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { hasSession } from '../../../../services/api'
@@ -50,5 +50,35 @@ describe('legacy binding confirmation', () => {
     await waitFor(() => expect(reLaunch).toHaveBeenCalledWith({ url: '/pages/home/index' }))
     expect(hasSession()).toBe(true)
     reLaunch.mockRestore()
+  })
+
+  it("names how to change a reserved phone that is no longer the user's", async () => {
+    await mount(() => <LegacyConfirmPage />)
+    expect(text(find('.legacy-phone-help'))).toContain('营业网点')
+  })
+
+  it('asks for the graphic captcha when the server wants it, then sends with it', async () => {
+    jest.mocked(send).mockImplementation((envelope: ApiEnvelope) =>
+      fakeSend({
+        'auth.captcha': { data: captcha('ab12') },
+        'auth.sendLegacyBindingCode': (payload) =>
+          (payload as { captchaText?: string }).captchaText === 'ab12'
+            ? { data: codeSent('137****2756') }
+            : { error: 'CAPTCHA_REQUIRED', fields: { captchaText: '请输入图形验证码' } },
+      })(envelope),
+    )
+    await mount(() => <LegacyConfirmPage />)
+    expect(document.querySelector('.legacy-sms-captcha')).toBeNull()
+    click(find('.legacy-send-code'))
+    await waitForText('该手机号今日已多次获取验证码，请输入图形验证码后再获取')
+    await findLater('img.legacy-sms-captcha-image, .legacy-sms-captcha-image[src]')
+    click(find('.legacy-send-code'))
+    await waitForText('请输入图形验证码')
+    typeInto(find('.legacy-sms-captcha'), 'ab12')
+    click(find('.legacy-send-code'))
+    await waitForText('60秒后重新获取')
+    expect(text()).toContain('验证码已发送至 137****2756')
+    const sends = jest.mocked(send).mock.calls.filter(([e]) => e.action === 'auth.sendLegacyBindingCode')
+    expect(sends.map(([e]) => e.payload)).toEqual([{}, { captchaId: 'captcha-ab12', captchaText: 'ab12' }])
   })
 })

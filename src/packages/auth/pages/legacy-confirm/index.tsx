@@ -7,34 +7,30 @@ import LoginSteps from '../../components/login-steps'
 import SmsCodeField from '../../components/sms-code-field'
 import { clearLoginStep, continueLogin, readLoginStep } from '../../shared/flow'
 import { AUTH_PAGES } from '../../shared/routes'
-import { useCountdown } from '../../shared/useCountdown'
 import { useFormAction } from '../../shared/useFormAction'
+import { useSmsSend } from '../../shared/useSmsSend'
 import { codeError } from '../../shared/validate'
+import { reservedPhoneChangeHelp } from '../../../../../types/authRules'
 import '../../shared/form.scss'
+import NavBar from '../../../../components/nav-bar'
 
 /** Nickname already bound on the legacy portal: confirm with an SMS code to that account's reserved phone. */
 export default function LegacyConfirmPage() {
   const [step] = useState(readLoginStep)
   const [phone, setPhone] = useState(step?.legacyPhone ?? '')
   const [code, setCode] = useState('')
-  const [countdown, setCountdown] = useCountdown()
-  const [notice, setNotice] = useState<string | null>(null)
-  const sending = useFormAction()
+  // the reserved phone's daily codes are shared with every other purpose: a captcha after three
+  const sms = useSmsSend('whenAsked')
   const form = useFormAction()
 
   const sendCode = async () => {
-    if (countdown > 0) return
-    setNotice(null)
     form.setMessage(null)
-    const res = await sending.run(null, () => call('auth.sendLegacyBindingCode', {}))
-    if (!res) return
-    setPhone(res.phone)
-    setCountdown(res.cooldownSeconds > 0 ? res.cooldownSeconds : 60)
-    setNotice(`验证码已发送至 ${res.phone}`)
+    const res = await sms.send(null, (captcha) => call('auth.sendLegacyBindingCode', captcha ?? {}))
+    if (res) setPhone(res.phone)
   }
 
   const submit = async () => {
-    sending.setMessage(null)
+    sms.clearMessages()
     const result = await form.run(codeError(code), () =>
       call('auth.confirmLegacyBinding', { code: code.trim() }),
     )
@@ -47,9 +43,10 @@ export default function LegacyConfirmPage() {
     await Taro.reLaunch({ url: AUTH_PAGES.login })
   }
 
-  const message = form.message ?? sending.message
+  const message = form.message ?? sms.error
   return (
     <View className="legacy page">
+      <NavBar title="账号校验" />
       <LoginSteps current={2} />
       <Text className="auth-form__notice legacy-back" onClick={() => void back()}>
         {'< 返回上一步'}
@@ -64,15 +61,17 @@ export default function LegacyConfirmPage() {
           className="auth-form__field auth-form__field--code"
           code={code}
           onCodeChange={setCode}
-          countdown={countdown}
-          sending={sending.busy}
+          countdown={sms.countdown}
+          sending={sms.sending}
           onSend={sendCode}
+          captcha={sms.captcha}
         />
         {message ? <Text className="auth-form__message legacy-message error-text">{message}</Text> : null}
-        {notice ? <Text className="auth-form__notice muted">{notice}</Text> : null}
+        {sms.notice ? <Text className="auth-form__notice muted">{sms.notice}</Text> : null}
         <Button className="legacy-submit" block type="primary" loading={form.busy} onClick={submit}>
           校验
         </Button>
+        <Text className="auth-form__help legacy-phone-help">{reservedPhoneChangeHelp}</Text>
       </View>
     </View>
   )

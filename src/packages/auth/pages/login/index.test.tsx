@@ -73,6 +73,32 @@ describe('login page', () => {
     expect(text()).toContain('验证码已发送')
   })
 
+  it('shows the graphic captcha once the server asks for it, and sends the code with it', async () => {
+    jest.mocked(send).mockImplementation((envelope: ApiEnvelope) =>
+      fakeSend({
+        'auth.captcha': { data: captcha('ab12') },
+        'auth.sendSmsCode': (payload) =>
+          (payload as { captchaId?: string }).captchaId === 'captcha-ab12'
+            ? { data: { cooldownSeconds: 60, expiresInSeconds: 300 } }
+            : { error: 'CAPTCHA_REQUIRED', fields: { captchaText: '请输入图形验证码' } },
+      })(envelope),
+    )
+    await mount(() => <LoginPage />)
+    typeInto(find('.login-phone'), '13712342756')
+    expect(document.querySelector('.login-sms-captcha')).toBeNull()
+    click(find('.login-send-code'))
+    await waitForText('该手机号今日已多次获取验证码，请输入图形验证码后再获取')
+    await findLater('img.login-sms-captcha-image, .login-sms-captcha-image[src]')
+    typeInto(find('.login-sms-captcha'), 'ab12')
+    click(find('.login-send-code'))
+    await waitForText('60秒后重新获取')
+    const sends = jest.mocked(send).mock.calls.filter(([e]) => e.action === 'auth.sendSmsCode')
+    expect(sends.map(([e]) => e.payload)).toEqual([
+      { phone: '13712342756', userType: 'personal' },
+      { phone: '13712342756', userType: 'personal', captchaId: 'captcha-ab12', captchaText: 'ab12' },
+    ])
+  })
+
   it('requires the agreement before logging in', async () => {
     await mount(() => <LoginPage />)
     typeInto(find('.login-phone'), '13712342756')
@@ -197,6 +223,21 @@ describe('login page: nickname login', () => {
     await agree()
     click(find('.login-submit'))
     await waitForText('账号已锁定，请30分钟后再试')
+  })
+
+  it('says an over-long password is too long instead of cutting it', async () => {
+    await openNicknameTab()
+    expect(find('.login-password input').getAttribute('maxlength')).toBe('65')
+    typeInto(find('.login-nickname'), 'zhangsan')
+    typeInto(find('.login-password'), 'x'.repeat(10_000))
+    typeInto(find('.login-captcha'), 'c1')
+    await waitForText('密码最多64位，当前输入超出长度，请重新输入')
+    await agree()
+    click(find('.login-submit'))
+    await waitFor(() =>
+      expect(text(find('.login-message'))).toBe('密码最多64位，当前输入超出长度，请重新输入'),
+    )
+    expect(jest.mocked(send).mock.calls.some(([e]) => e.action === 'auth.loginByNickname')).toBe(false)
   })
 
   it('logs in with the right password and captcha', async () => {

@@ -7,12 +7,13 @@ import { call } from '../../../../services/api'
 import PrivacyPopup from '../../../../components/privacy-popup'
 import AgreementCheck from '../../components/agreement-check'
 import CaptchaField from '../../components/captcha-field'
+import PasswordField from '../../components/password-field'
 import PhoneQuickLogin from '../../components/phone-quick-login'
 import { continueLogin } from '../../shared/flow'
 import { AUTH_PAGES } from '../../shared/routes'
 import { useCaptcha } from '../../shared/useCaptcha'
-import { useCountdown } from '../../shared/useCountdown'
 import { useFormAction } from '../../shared/useFormAction'
+import { useSmsSend } from '../../shared/useSmsSend'
 import {
   AGREEMENT_REQUIRED,
   captchaError,
@@ -26,6 +27,7 @@ import {
 } from '../../shared/validate'
 import SmsCodeField from '../../components/sms-code-field'
 import './index.scss'
+import NavBar from '../../../../components/nav-bar'
 
 type LoginTab = 'sms' | 'nickname'
 
@@ -42,26 +44,19 @@ function SmsLogin({
 }) {
   const [phone, setPhone] = useState('')
   const [code, setCode] = useState('')
-  const [countdown, setCountdown] = useCountdown()
-  const [notice, setNotice] = useState<string | null>(null)
-  const sending = useFormAction()
+  // after a phone's first codes of the day the server asks for the graphic captcha too
+  const sms = useSmsSend('whenAsked')
   const form = useFormAction()
 
   const sendCode = async () => {
-    if (countdown > 0) return
-    setNotice(null)
     form.setMessage(null)
-    const res = await sending.run(phoneError(phone), () =>
-      call('auth.sendSmsCode', { phone: phone.trim(), userType }),
+    await sms.send(phoneError(phone), (captcha) =>
+      call('auth.sendSmsCode', { phone: phone.trim(), userType, ...(captcha ?? {}) }),
     )
-    if (!res) return
-    setCountdown(res.cooldownSeconds > 0 ? res.cooldownSeconds : 60)
-    setNotice('验证码已发送，请注意查收短信')
   }
 
   const submit = async () => {
-    setNotice(null)
-    sending.setMessage(null)
+    sms.clearMessages()
     const problem = firstProblem(phoneError(phone), codeError(code), agreed ? null : AGREEMENT_REQUIRED)
     const result = await form.run(problem, () =>
       call('auth.loginBySms', { phone: phone.trim(), code: code.trim(), userType }),
@@ -69,7 +64,7 @@ function SmsLogin({
     if (result) onLogin(result)
   }
 
-  const message = form.message ?? sending.message
+  const message = form.message ?? sms.error
   return (
     <View className="login__form">
       <View className="login__field">
@@ -87,12 +82,13 @@ function SmsLogin({
         className="login__field login__field--code"
         code={code}
         onCodeChange={setCode}
-        countdown={countdown}
-        sending={sending.busy}
+        countdown={sms.countdown}
+        sending={sms.sending}
         onSend={sendCode}
+        captcha={sms.captcha}
       />
       {message ? <Text className="login__message login-message error-text">{message}</Text> : null}
-      {notice ? <Text className="login__notice muted">{notice}</Text> : null}
+      {sms.notice ? <Text className="login__notice muted">{sms.notice}</Text> : null}
       <Button
         className="login-submit login__submit"
         type="primary"
@@ -155,13 +151,12 @@ function NicknameLogin({
         />
       </View>
       <View className="login__field">
-        <Input
+        <PasswordField
           className="login-password"
-          type="password"
-          maxLength={64}
+          kind="login"
           placeholder="请输入密码"
           value={password}
-          onChange={(v) => setPassword(v)}
+          onChange={setPassword}
         />
       </View>
       <View className="login__field">
@@ -219,6 +214,7 @@ export default function LoginPage() {
   const formKey = `${tab}-${userType}`
   return (
     <View className="login page">
+      <NavBar title="登录" />
       <View className="login__header">
         <Text className="login__title">{userTypeLabel[userType]}</Text>
         <Text className="login__switch login-switch-type" onClick={switchType}>

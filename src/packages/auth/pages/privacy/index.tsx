@@ -58,6 +58,7 @@ const sections: PolicySection[] = [
 export default function PrivacyPage() {
   return (
     <PolicyDoc
+      navTitle="隐私政策"
       className="privacy-doc"
       title="浙江ETC服务营业厅隐私政策"
       updated="2026-11-23"

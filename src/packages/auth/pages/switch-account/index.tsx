@@ -9,6 +9,7 @@ import { useAccountChoice } from '../../shared/useAccountChoice'
 import { useFormAction } from '../../shared/useFormAction'
 import ErrorRetry from '../../../../components/error-retry'
 import '../../shared/form.scss'
+import NavBar from '../../../../components/nav-bar'
 
 /** 切换账号: the accounts this login reaches, the current one marked; switching reloads home. */
 export default function SwitchAccountPage() {
@@ -35,6 +36,7 @@ export default function SwitchAccountPage() {
 
   return (
     <View className="switch-account page">
+      <NavBar title="切换账号" />
       <View className="card">
         <Text className="auth-form__intro muted">您的登录身份可以访问以下账户，点击即可切换。</Text>
         {choice.loading ? <Text className="state-text">加载中…</Text> : null}

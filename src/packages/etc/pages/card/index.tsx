@@ -1,48 +1,50 @@
 import { useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import dayjs from 'dayjs'
 import { useState } from 'react'
+import { dateRangeProblems, oneYearSpan, type DateRange } from '../../../../../types/dateRange'
 import PlateTag from '../../../../components/plate-tag'
 import ListWithFilters from '../../../../components/list-with-filters'
-import { formatShanghaiTime } from '../../../../components/date-time'
+import { formatShanghaiDate, formatShanghaiTime, shanghaiToday } from '../../../../components/date-time'
 import { useApiQuery } from '../../../../hooks/useApiQuery'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
-import { CardInfoCard } from '../../components/card-info'
-import DateRange, { type DateRangeValue } from '../../components/date-range'
+import { cardRows } from '../../components/card-info'
+import InfoList from '../../components/info-list'
 import PageState from '../../components/page-state'
 import SigningCard from '../../components/signing'
-import { compact } from '../../labels'
+import StatusDateFilter, { quickRange, type RangeMode } from './status-date-filter'
 import '../../common.scss'
 import './index.scss'
+import NavBar from '../../../../components/nav-bar'
 
-/** The contract allows ranges of at most one year (dateRangeProblem). */
-function rangeProblem({ from, to }: DateRangeValue): string | null {
-  if (!from || !to) return null
-  if (from > to) return '开始日期不能晚于结束日期'
-  if (dayjs(to).isAfter(dayjs(from).add(1, 'year'))) return '查询时间范围不能超过1年'
-  return null
-}
+/** The records' filter: a year at most (the server's rule, types/dateRange.ts), 近1年 by default. */
+const span = oneYearSpan
 
 export function CardDetailView({ cardId }: { cardId: string }) {
   const loggedIn = useRequireLogin()
+  const [today] = useState(shanghaiToday)
+  const [mode, setMode] = useState<RangeMode>('1y')
+  const [range, setRange] = useState<DateRange>(() => quickRange('1y', today, span))
   const detail = useApiQuery('cards.detail', { cardId }, { enabled: loggedIn && cardId !== '' })
-  const records = usePagedList('cards.statusList', { cardId }, { enabled: loggedIn && cardId !== '' })
-  const [range, setRange] = useState<DateRangeValue>({})
-  const [rangeError, setRangeError] = useState<string | null>(null)
+  const records = usePagedList(
+    'cards.statusList',
+    { cardId, ...range },
+    { enabled: loggedIn && cardId !== '' },
+  )
 
   useListPageEvents(records, detail.refetch)
 
-  const applyRange = (next: DateRangeValue) => {
+  const applyRange = (nextMode: RangeMode, next: DateRange) => {
+    setMode(nextMode)
     setRange(next)
-    const problem = rangeProblem(next)
-    setRangeError(problem)
-    if (!problem) records.setFilters(compact({ cardId, from: next.from, to: next.to }))
+    // the filter shows its own message; only a range the server accepts is asked for
+    if (dateRangeProblems(next, span, today).length === 0) records.setFilters({ cardId, ...next })
   }
 
   return (
     <View className="etc-card-detail page">
+      <NavBar title="通行卡详情" />
       <PageState
         data={detail.data}
         loading={detail.loading}
@@ -54,7 +56,7 @@ export function CardDetailView({ cardId }: { cardId: string }) {
             <View className="etc-card-detail__plate card">
               <PlateTag plate={d.card.plate} color={d.card.plateColor} />
             </View>
-            <CardInfoCard card={d.card} />
+            <InfoList title="通行卡信息" className="etc-card-info" rows={cardRows(d.card)} />
             {d.card.type === 'credit' ? <SigningCard signing={d.signing} /> : null}
           </View>
         )}
@@ -64,8 +66,14 @@ export function CardDetailView({ cardId }: { cardId: string }) {
       <ListWithFilters
         header={
           <View className="card etc-card-detail__filters">
-            <DateRange label="开始日期" value={range} onChange={applyRange} className="etc-status-range" />
-            {rangeError ? <Text className="error-text etc-filter-error">{rangeError}</Text> : null}
+            <StatusDateFilter
+              mode={mode}
+              value={range}
+              today={today}
+              span={span}
+              earliest={detail.data ? formatShanghaiDate(detail.data.card.issuedAt) : undefined}
+              onChange={applyRange}
+            />
           </View>
         }
         list={records}

@@ -41,6 +41,12 @@ beforeEach(() => {
   })
 })
 
+/** The filter form is folded behind 筛选 until opened. */
+async function openFilters(): Promise<void> {
+  click(find('.list-with-filters__toggle'))
+  await waitFor(() => expect(document.querySelector('.etc-filter-card-no input')).not.toBeNull())
+}
+
 async function openStoredTab(): Promise<void> {
   await mount(() => <CardsPage />)
   await waitForText('共 3 条')
@@ -62,16 +68,32 @@ describe('通行卡管理', () => {
     expect(text(rows[0])).toContain('正常')
     expect(text(rows[0])).toContain('发行时间 2023-08-10')
     expect(text(rows[0])).toContain('更新日期 2023-12-21')
-    expect(text(rows[1])).toContain('状态名单')
+    expect(text(rows[1])).toContain('名单中')
     expect(rows[0].querySelector('.plate-tag--blue')).not.toBeNull()
     // credit cards have no purse: no balances, no unallocated block
     expect(document.querySelector('.etc-card-balance')).toBeNull()
     expect(document.querySelector('.etc-unallocated')).toBeNull()
   })
 
+  it('folds the filters behind 筛选 and names the applied ones in the count', async () => {
+    await mount(() => <CardsPage />)
+    await waitForText('共 3 条（已发行）')
+    expect(document.querySelector('.etc-filter-plate')).toBeNull()
+    // the first row follows the tabs and the bar, not a half-screen form
+    expect(find('.list-with-filters__bar').compareDocumentPosition(find('.etc-card-row'))).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    )
+    await openFilters()
+    click(find('.etc-cards-status-list-listed'))
+    await waitForText('共 3 条（已发行 · 状态名单）')
+    click(find('.list-with-filters__toggle'))
+    await waitForText('筛选 1')
+  })
+
   it('keeps the filters while loading more', async () => {
     await mount(() => <CardsPage />)
     await waitForText('共 3 条')
+    await openFilters()
     click(find('.etc-cards-status-all'))
     await waitFor(() => expect(requests('cards.list')).toHaveLength(2))
     click(find('.etc-cards-status-list-listed'))
@@ -89,6 +111,7 @@ describe('通行卡管理', () => {
     await mount(() => <CardsPage />)
     await waitForText('共 3 条')
     const before = requests('cards.list').length
+    await openFilters()
     const input = find('.etc-filter-card-no input') as HTMLInputElement
     input.value = '1234'
     input.dispatchEvent(new Event('input', { bubbles: true }))
@@ -104,6 +127,10 @@ describe('通行卡管理', () => {
     expect(text(find('.etc-unallocated'))).toContain('预分配')
     expect(text()).toContain('提示: 由于通行信息滞后，实际金额与网站显示金额存在误差，仅供参考！')
     expect(requests('cards.list').at(-1)).toMatchObject({ type: 'stored', status: 'issued' })
+    // note and button share one card: the button is laid out inside it, not past the margin
+    expect(find('.etc-cards__stored-bar').classList.contains('card')).toBe(true)
+    expect(find('.etc-cards__stored-bar').contains(find('.etc-card-show-balance'))).toBe(true)
+    expect(text(find('.etc-card-show-balance'))).toBe('显示余额')
 
     const shownBalances = () => Array.from(document.querySelectorAll('.etc-card-balance')).map((b) => text(b))
     expect(shownBalances()).toEqual(['卡上余额****卡上未圈存金额****', '卡上余额****卡上未圈存金额****'])

@@ -6,6 +6,7 @@ import type { CardRow, CardType } from '../../../../../types'
 import { cardStatusLabels } from '../../../../../types/enums'
 import ListWithFilters from '../../../../components/list-with-filters'
 import MoneyText from '../../../../components/money-text'
+import NavBar from '../../../../components/nav-bar'
 import PlateTag from '../../../../components/plate-tag'
 import { formatShanghaiDate } from '../../../../components/date-time'
 import { usePagedList } from '../../../../hooks/usePagedList'
@@ -104,13 +105,14 @@ export default function CardsPage() {
 
   useListPageEvents(list, async () => balances.reset())
 
-  const search = () => {
+  const search = (): boolean => {
     const p = checkPlate(plate)
     const c = checkCardNo(cardNo)
     const problem = p.error ?? c.error
     setFilterError(problem)
-    if (problem) return
+    if (problem) return false
     list.setFilters(compact({ ...list.filters, plate: p.value, cardNo: c.value }))
+    return true
   }
 
   const reset = () => {
@@ -121,6 +123,7 @@ export default function CardsPage() {
   }
 
   const stored = list.firstPage?.stored ?? null
+  const status = list.filters.status ?? 'issued'
 
   const header = (
     <View>
@@ -163,7 +166,11 @@ export default function CardsPage() {
           </View>
         </View>
       ) : null}
+    </View>
+  )
 
+  const filters = ({ close }: { close: () => void }) => (
+    <View>
       <FilterPanel
         fields={[
           { key: 'plate', placeholder: '请输入车牌号码', value: plate, onChange: setPlate, maxLength: 8 },
@@ -175,15 +182,20 @@ export default function CardsPage() {
             maxLength: 20,
           },
         ]}
-        onSearch={search}
-        onReset={reset}
+        onSearch={() => {
+          if (search()) close()
+        }}
+        onReset={() => {
+          reset()
+          close()
+        }}
       >
         <Chips
           label="通行卡状态"
           className="etc-cards-status"
           options={statusFilterOptions}
-          value={list.filters.status ?? 'issued'}
-          onChange={(status) => list.setFilters({ ...list.filters, status })}
+          value={status}
+          onChange={(next) => list.setFilters({ ...list.filters, status: next })}
         />
         <Chips
           label="状态名单"
@@ -196,9 +208,29 @@ export default function CardsPage() {
         />
       </FilterPanel>
       {filterError ? <Text className="error-text etc-filter-error">{filterError}</Text> : null}
+    </View>
+  )
 
-      {type === 'stored' ? (
-        <View className="etc-cards__stored-bar">
+  // 共 N 条（已发行 · 状态名单 · 浙A12345）: the filter applied, in the chips' words
+  const summary = [
+    status === 'all' ? '全部状态' : statusFilterOptions.find((o) => o.value === status)?.label,
+    statusList === 'any' ? undefined : statusListOptions.find((o) => o.value === statusList)?.label,
+    list.filters.plate,
+    list.filters.cardNo ? `卡号尾号${list.filters.cardNo.slice(-4)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ')
+  const activeFilters = [
+    status !== 'issued',
+    statusList !== 'any',
+    Boolean(list.filters.plate),
+    Boolean(list.filters.cardNo),
+  ].filter(Boolean).length
+
+  const actions =
+    type === 'stored' ? (
+      <View>
+        <View className="etc-cards__stored-bar card">
           <Text className="etc-cards__note">提示: {stored?.note ?? LAG_NOTE}</Text>
           <Button
             size="small"
@@ -207,20 +239,22 @@ export default function CardsPage() {
             loading={balances.loading}
             onClick={() => (balances.shown ? balances.hide() : void balances.show())}
           >
-            {balances.shown ? '隐藏余额' : '显示'}
+            {balances.shown ? '隐藏余额' : '显示余额'}
           </Button>
         </View>
-      ) : null}
-      {balances.error && type === 'stored' ? (
-        <Text className="error-text etc-card-balance-error">{balances.error}</Text>
-      ) : null}
-    </View>
-  )
+        {balances.error ? <Text className="error-text etc-card-balance-error">{balances.error}</Text> : null}
+      </View>
+    ) : null
 
   return (
     <View className="etc-cards page">
+      <NavBar title="通行卡管理" />
       <ListWithFilters
         header={header}
+        filters={filters}
+        activeFilters={activeFilters}
+        filterSummary={summary}
+        actions={actions}
         list={list}
         keyOf={(row) => row.id}
         renderItem={(row) => <CardRowView row={row} balances={balances} />}

@@ -4,6 +4,7 @@ import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import InfoList from '../../components/info-list'
 import PageState from '../../components/page-state'
 import '../../common.scss'
+import NavBar from '../../../../components/nav-bar'
 
 /** 用户基本信息: what the account holds in the ETC system, masked by the server. */
 export default function ProfilePage() {
@@ -11,6 +12,7 @@ export default function ProfilePage() {
   const q = useApiQuery('account.profile', {}, { enabled: loggedIn })
   return (
     <View className="etc-profile page">
+      <NavBar title="用户基本信息" />
       <PageState data={q.data} loading={q.loading} error={q.error} onRetry={() => void q.refetch()}>
         {(p) => (
           <InfoList

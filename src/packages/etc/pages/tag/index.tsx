@@ -7,12 +7,14 @@ import { tagRows } from '../../components/card-info'
 import InfoList from '../../components/info-list'
 import PageState from '../../components/page-state'
 import '../../common.scss'
+import NavBar from '../../../../components/nav-bar'
 
 export function TagDetailView({ tagId }: { tagId: string }) {
   const loggedIn = useRequireLogin()
   const q = useApiQuery('tags.detail', { tagId }, { enabled: loggedIn && tagId !== '' })
   return (
     <View className="etc-tag-detail page">
+      <NavBar title="标签详情" />
       <PageState data={q.data} loading={q.loading} error={q.error} onRetry={() => void q.refetch()}>
         {({ tag }) => (
           <InfoList

@@ -38,7 +38,10 @@ describe('标签管理', () => {
     expect(text(row)).toContain('3301*****5430')
     expect(text(row)).toContain('金溢 蓝牙OBU')
     expect(text(row)).toContain('发行日期 2023-08-10')
+    expect(text()).toContain('共 1 条（已发行）')
 
+    click(find('.list-with-filters__toggle'))
+    await waitFor(() => expect(document.querySelector('.etc-filter-tag-no input')).not.toBeNull())
     typeInto(find('.etc-filter-tag-no'), '1234567890123456')
     typeInto(find('.etc-filter-plate'), '浙z106nx')
     click(find('.etc-filter-search'))
@@ -50,6 +53,9 @@ describe('标签管理', () => {
       limit: 20,
     })
 
+    await waitForText('共 1 条（已发行 · 标签尾号3456 · 浙Z106NX）')
+    click(find('.list-with-filters__toggle'))
+    await waitFor(() => expect(document.querySelector('.etc-tags-status-lost')).not.toBeNull())
     click(find('.etc-tags-status-lost'))
     await waitFor(() => expect(listPayloads()).toHaveLength(3))
     expect(listPayloads()[2]).toEqual({

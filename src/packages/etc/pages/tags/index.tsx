@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { cardStatusLabels } from '../../../../../types/enums'
 import ListWithFilters from '../../../../components/list-with-filters'
+import NavBar from '../../../../components/nav-bar'
 import PlateTag from '../../../../components/plate-tag'
 import { formatShanghaiDate } from '../../../../components/date-time'
 import { usePagedList } from '../../../../hooks/usePagedList'
@@ -25,13 +26,14 @@ export default function TagsPage() {
 
   useListPageEvents(list)
 
-  const search = () => {
+  const search = (): boolean => {
     const t = checkTagNo(tagNo)
     const p = checkPlate(plate)
     const problem = t.error ?? p.error
     setFilterError(problem)
-    if (problem) return
+    if (problem) return false
     list.setFilters(compact({ ...list.filters, tagNo: t.value, plate: p.value }))
+    return true
   }
 
   const reset = () => {
@@ -41,32 +43,55 @@ export default function TagsPage() {
     list.setFilters({ status: 'issued' })
   }
 
-  const header = (
+  const status = list.filters.status ?? 'issued'
+  const filters = ({ close }: { close: () => void }) => (
     <View>
       <FilterPanel
         fields={[
           { key: 'tag-no', placeholder: '请输入标签编号', value: tagNo, onChange: setTagNo, maxLength: 16 },
           { key: 'plate', placeholder: '请输入车牌号码', value: plate, onChange: setPlate, maxLength: 8 },
         ]}
-        onSearch={search}
-        onReset={reset}
+        onSearch={() => {
+          if (search()) close()
+        }}
+        onReset={() => {
+          reset()
+          close()
+        }}
       >
         <Chips
           label="标签状态"
           className="etc-tags-status"
           options={statusFilterOptions}
-          value={list.filters.status ?? 'issued'}
-          onChange={(status) => list.setFilters({ ...list.filters, status })}
+          value={status}
+          onChange={(next) => list.setFilters({ ...list.filters, status: next })}
         />
       </FilterPanel>
       {filterError ? <Text className="error-text etc-filter-error">{filterError}</Text> : null}
     </View>
   )
 
+  // 共 N 条（已发行 · 浙A12345）
+  const summary = [
+    status === 'all' ? '全部状态' : statusFilterOptions.find((o) => o.value === status)?.label,
+    list.filters.tagNo ? `标签尾号${list.filters.tagNo.slice(-4)}` : undefined,
+    list.filters.plate,
+  ]
+    .filter(Boolean)
+    .join(' · ')
+  const activeFilters = [
+    status !== 'issued',
+    Boolean(list.filters.tagNo),
+    Boolean(list.filters.plate),
+  ].filter(Boolean).length
+
   return (
     <View className="etc-tags page">
+      <NavBar title="标签管理" />
       <ListWithFilters
-        header={header}
+        filters={filters}
+        activeFilters={activeFilters}
+        filterSummary={summary}
         list={list}
         keyOf={(t) => t.id}
         renderItem={(t) => (

@@ -1,6 +1,7 @@
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import type { VehicleDetail } from '../../../../../types'
+import NavBar from '../../../../components/nav-bar'
 import PlateTag from '../../../../components/plate-tag'
 import { formatShanghaiDate } from '../../../../components/date-time'
 import { useApiQuery } from '../../../../hooks/useApiQuery'
@@ -80,6 +81,7 @@ export function VehicleDetailView({ vehicleId }: { vehicleId: string }) {
   })
   return (
     <View className="page">
+      <NavBar title="车辆详情" />
       <PageState data={q.data} loading={q.loading} error={q.error} onRetry={() => void q.refetch()}>
         {(d) => <Detail d={d} />}
       </PageState>
