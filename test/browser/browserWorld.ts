@@ -3,11 +3,11 @@
  * with the suite's clock, the demo data, and Debian's chromium with phone-sized pages whose
  * clock agrees with the server's.
  */
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { chromiumFlags, chromiumPath } from '../../tools/browser/chromium'
 import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import type { Clock } from '../../cloudfunctions/ports/clock'
@@ -20,28 +20,6 @@ const root = resolve(__dirname, '..', '..')
 const h5Dir = join(root, 'dist', 'h5')
 export const artifacts = join(root, 'test', 'artifacts')
 export const STEP_TIMEOUT = 15_000
-
-/** Flags from docs/toolchain.md: no sandbox in containers, nothing that phones home. */
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim()
-  } catch {
-    throw new Error(
-      'chromium is not installed: run `bash tools/ensure-browser.sh` (installs chromium and fonts-noto-cjk)',
-    )
-  }
-}
 
 export interface BrowserWorld {
   server: LocalServer

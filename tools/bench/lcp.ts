@@ -12,11 +12,12 @@
  * records the numbers in docs/benchmarks.md under "H5 login LCP".
  * Build first: npm run build:h5.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { chromiumFlags, chromiumPath } from '../browser/chromium'
 import { systemClock } from '../../cloudfunctions/ports/clock'
 import { generateSecrets } from '../server/secrets'
 import { createLocalServer } from '../server/server'
@@ -45,17 +46,6 @@ const PROFILES: Profile[] = [
   { name: 'unthrottled', budgetMs: 500, cpuRate: 1, network: null },
 ]
 
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
 interface Run {
   lcpMs: number
   jsBytes: number
@@ -73,14 +63,6 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim()
-  } catch {
-    throw new Error('chromium 未安装：运行 `bash tools/ensure-browser.sh`')
-  }
 }
 
 /** Collects every LCP candidate from the first paint on. */
