@@ -1,20 +1,21 @@
 import type { z } from 'zod'
 import type { ApiErrorBody } from './errors'
-import { authRequestSchemas, type AuthResponses } from './actions/auth'
-import { etcRequestSchemas, type EtcResponses } from './actions/etc'
+import type { authRequestSchemas, AuthResponses } from './actions/auth'
+import type { etcRequestSchemas, EtcResponses } from './actions/etc'
 
 export * from './actions/auth'
 export * from './actions/etc'
 
 /**
- * Request schemas of every action: the single source both sides validate with.
- * Each domain keeps its actions in types/actions/<domain>.ts.
+ * Request schemas of every action, as a type: each domain keeps its actions and their schemas
+ * in types/actions/<domain>.ts, and the api function loads a domain's schemas on its first call
+ * (cloudfunctions/functions/api/domains.ts), so a cold start builds only what it serves.
  */
-export const requestSchemas = { ...authRequestSchemas, ...etcRequestSchemas } as const
+export type RequestSchemas = typeof authRequestSchemas & typeof etcRequestSchemas
 
-export type ActionName = keyof typeof requestSchemas
-export type ActionRequest<A extends ActionName> = z.input<(typeof requestSchemas)[A]>
-export type ParsedRequest<A extends ActionName> = z.output<(typeof requestSchemas)[A]>
+export type ActionName = keyof RequestSchemas
+export type ActionRequest<A extends ActionName> = z.input<RequestSchemas[A]>
+export type ParsedRequest<A extends ActionName> = z.output<RequestSchemas[A]>
 
 export type ActionResponses = AuthResponses & EtcResponses
 export type ActionResponse<A extends ActionName> = ActionResponses[A]

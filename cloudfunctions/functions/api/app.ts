@@ -6,11 +6,9 @@ import type { Clock } from '../../ports/clock'
 import type { Secrets } from '../../ports/secrets'
 import type { Sms } from '../../ports/sms'
 import { StoreError, type Store } from '../../ports/store'
-import { requestSchemas, type ActionName, type ApiResult } from '../../../types/api'
+import type { ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
-import { authHandlers } from './actions/authHandlers'
-import { etcHandlers } from './actions/etcHandlers'
-import type { HandlerTable } from './handlers'
+import { findAction } from './domains'
 import { ActionError, type ActionContext, type Caller } from './context'
 import { resolveIdentity } from './identity'
 import { fieldErrors } from './validation'
@@ -46,12 +44,6 @@ export interface Api {
 export const maxActionLength = 64
 export const maxPayloadBytes = 32 * 1024
 
-const handlers: HandlerTable<ActionName> = { ...authHandlers, ...etcHandlers }
-
-function isActionName(action: string): action is ActionName {
-  return Object.prototype.hasOwnProperty.call(handlers, action)
-}
-
 export function createApi(deps: ApiDeps): Api {
   const vault = new PersonalDataVault(deps.secrets.dataKey, deps.secrets.lookupKey)
   const log = deps.log ?? (() => undefined)
@@ -62,11 +54,13 @@ export function createApi(deps: ApiDeps): Api {
         ? console.error(`[api] ${requestId} DEPLOYMENT ERROR: ${error.message}`)
         : console.error(`[api] ${requestId} unexpected failure`, error))
 
+  /** `known` hears the action's name once it is known to be one of ours (only those reach the log). */
   async function dispatch(
     envelope: unknown,
     caller: Caller,
     requestId: string,
-  ): Promise<{ action: string; data: unknown }> {
+    known: (action: string) => void,
+  ): Promise<unknown> {
     if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
       throw new ActionError('INVALID_INPUT', '请求格式不正确', { action: '缺少操作名称' })
     }
@@ -82,34 +76,32 @@ export function createApi(deps: ApiDeps): Api {
     }
     if (Buffer.byteLength(serialized ?? '', 'utf8') > maxPayloadBytes)
       throw new ActionError('PAYLOAD_TOO_LARGE')
-    if (!isActionName(action)) throw new ActionError('UNKNOWN_ACTION')
+    const found = await findAction(action)
+    if (!found) throw new ActionError('UNKNOWN_ACTION')
+    known(action)
 
-    const parsed = requestSchemas[action].safeParse(payload ?? {})
+    const parsed = found.schema.safeParse(payload ?? {})
     if (!parsed.success) {
       const fields = fieldErrors(parsed.error)
       throw new ActionError('INVALID_INPUT', Object.values(fields)[0], fields)
     }
     const ctx: ActionContext = { ...deps, vault, caller, requestId }
-    const handler = handlers[action]
+    const { handler } = found
     const input = parsed.data as never
-    if (handler.access === 'public') return { action, data: await handler.run(ctx, input) }
+    if (handler.access === 'public') return handler.run(ctx, input)
     const identity = await resolveIdentity(ctx)
-    return { action, data: await handler.run({ ...ctx, identity }, input) }
+    return handler.run({ ...ctx, identity }, input)
   }
 
   return {
     async handle(envelope, caller) {
       const started = performance.now()
       const requestId = randomUUID()
-      let action = 'invalid'
-      if (envelope && typeof envelope === 'object' && 'action' in envelope) {
-        const named = (envelope as { action: unknown }).action
-        // Only known names reach the log: an arbitrary string could carry personal data.
-        action = typeof named === 'string' && isActionName(named) ? named : 'unknown'
-      }
+      // Only known names reach the log: an arbitrary string could carry personal data.
+      let action = envelope && typeof envelope === 'object' && 'action' in envelope ? 'unknown' : 'invalid'
       let result: ApiResult
       try {
-        const { data } = await dispatch(envelope, caller, requestId)
+        const data = await dispatch(envelope, caller, requestId, (name) => (action = name))
         result = { ok: true, data, requestId } as ApiResult
       } catch (error) {
         if (error instanceof ActionError) {

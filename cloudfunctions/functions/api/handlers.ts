@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod'
 import type { ActionName } from '../../../types/api'
 import type { ActionContext, AuthedContext } from './context'
 
@@ -7,3 +8,9 @@ export type Handler =
   | { access: 'account'; run: (ctx: AuthedContext, input: never) => Promise<unknown> }
 
 export type HandlerTable<A extends ActionName> = { [K in A]: Handler }
+
+/** One domain's actions: their request schemas and handlers, loaded together on first use. */
+export interface ActionDomain {
+  schemas: Readonly<Record<string, ZodType>>
+  handlers: Readonly<Record<string, Handler>>
+}

@@ -1,5 +1,5 @@
-import type { authRequestSchemas } from '../../../../types/actions/auth'
-import type { HandlerTable } from '../handlers'
+import { authRequestSchemas } from '../../../../types/actions/auth'
+import type { ActionDomain, HandlerTable } from '../handlers'
 import { loginBySms, sendSmsCode } from './auth'
 import { createCaptcha } from './authCaptcha'
 import {
@@ -49,3 +49,5 @@ export const authHandlers: HandlerTable<keyof typeof authRequestSchemas> = {
   'auth.switchAccount': principalHandler(switchAccount),
   'auth.refresh': principalHandler(refresh),
 }
+
+export const authDomain: ActionDomain = { schemas: authRequestSchemas, handlers: authHandlers }

@@ -1,5 +1,5 @@
-import type { etcRequestSchemas } from '../../../../types/actions/etc'
-import type { HandlerTable } from '../handlers'
+import { etcRequestSchemas } from '../../../../types/actions/etc'
+import type { ActionDomain, HandlerTable } from '../handlers'
 import { me, profile } from './account'
 import { cardBalances, cardDetail, cardStatusList, listCards } from './cards'
 import { listParking, setParking } from './parking'
@@ -21,3 +21,5 @@ export const etcHandlers: HandlerTable<keyof typeof etcRequestSchemas> = {
   'parking.list': { access: 'account', run: listParking },
   'parking.set': { access: 'account', run: setParking },
 }
+
+export const etcDomain: ActionDomain = { schemas: etcRequestSchemas, handlers: etcHandlers }
