@@ -82,6 +82,14 @@ class EmulatorError extends Error {
 
 const maxServerLimit = 1000
 
+/**
+ * Answers the SDK's `wx.wxPayApi` requests (cloud.cloudPay): a Buffer is WeChat's answer, an
+ * object with `code` a CloudBase error. cloudPay.ts implements it; install.ts routes to it.
+ */
+export interface WxPayApiHandler {
+  handle(params: Record<string, unknown>): Promise<Buffer | EmulatorResponse>
+}
+
 export interface EmulatorStats {
   requests: number
   byAction: Record<string, number>
@@ -94,6 +102,8 @@ export class CloudbaseEmulator {
   /** Added to every request, so a benchmark can see what round trips cost. */
   latencyMs: number
   stats: EmulatorStats = { requests: 0, byAction: {}, conflicts: 0 }
+  /** The environment's WeChat Pay merchant, when a test gives it one (cloudPay.ts). */
+  cloudPay?: WxPayApiHandler
   private collections = new Map<string, Collection>()
   private txns = new Map<string, Txn>()
   private seq = 0

@@ -4,7 +4,8 @@
  * module's exports). Only that function is replaced; the answer goes through the SDK's own
  * `processReturn`, so an error answer becomes the same TcbError the HTTP path would throw.
  * Everything above it (wx-server-sdk's wrappers, the query builder, runTransaction) runs as
- * shipped. Requests are routed by the environment id the SDK was initialised with.
+ * shipped. Requests are routed by the environment id the SDK was initialised with; cloudPay
+ * requests (action `wx.wxPayApi`) go to that emulator's `cloudPay` (see cloudPay.ts).
  */
 import type { CloudbaseDatabase } from '../../cloudfunctions/adapters/cloudbase/cloudbaseStore'
 import { CloudbaseEmulator, type ConflictMode } from './emulator'
@@ -54,6 +55,12 @@ export function routeSdkToEmulators(): void {
     const env = typeof args.config?.env === 'string' ? args.config.env : String(process.env.TCB_ENV ?? '')
     const emulator = emulators.get(env)
     if (!emulator) throw new Error(`no CloudBase emulator for environment "${env}"`)
+    // cloudPay goes through the same request(): @cloudbase/node-sdk wx/index.js callWxPayApi
+    if (args.params.action === 'wx.wxPayApi') {
+      if (!emulator.cloudPay) throw new Error(`no cloudPay emulator for environment "${env}"`)
+      const answer = await emulator.cloudPay.handle(args.params)
+      return Buffer.isBuffer(answer) || !answer.code ? answer : processReturn(answer)
+    }
     const result = await emulator.handle(args.params)
     if (result.code) return processReturn(result)
     return result
