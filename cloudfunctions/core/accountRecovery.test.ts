@@ -19,7 +19,6 @@ function account(
     idNumber: sealed,
     idNumberHash,
     loginPhoneHash,
-    unallocatedBalance: 0 as AccountDoc['unallocatedBalance'],
     createdAt: at,
   }
   return userType === 'personal'

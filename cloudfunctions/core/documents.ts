@@ -2,6 +2,7 @@ import type { CardStatus, CardType, PlateColor, TagStatus, TripScene, UserType }
 import type { Fen } from '../../types/money'
 import type { BatchFailure } from '../../types/batches'
 import type { Sealed } from './personalDataVault'
+import type { TransferReason } from './ledger/transferRules'
 
 /** Collection names, one place so adapters, seeds and tests agree. */
 export const collections = {
@@ -28,6 +29,20 @@ export const collections = {
   auditLog: 'auditLog',
   /** Fleet batches (core/batches.ts): idempotency key, progress and result of each. */
   batches: 'batches',
+  /** Ledger transfers (core/ledger): immutable, one per money movement, id chosen by the caller. */
+  ledgerTransfers: 'ledgerTransfers',
+  /** Ledger projections: one balance document per cold account (user funds, a card's amounts). */
+  ledgerBalances: 'ledgerBalances',
+  /** Recharge orders (core/money/recharge.ts): the order number is the document id. */
+  rechargeOrders: 'rechargeOrders',
+  /** A recharge request's idempotency key (per account) → the order it made. */
+  rechargeKeys: 'rechargeKeys',
+  /** One per pre-allocation (idempotency key, request, result); records per card below. */
+  allocations: 'allocations',
+  /** 预分配记录: one per card and allocation (including a recharge's automatic one). */
+  allocationRecords: 'allocationRecords',
+  /** Payment notifications that were refused (forged, mismatched, unknown orders), for audit. */
+  paymentNotices: 'paymentNotices',
 } as const
 
 export type CollectionName = (typeof collections)[keyof typeof collections]
@@ -39,6 +54,7 @@ export type Instant = string
 export { idTypes, type IdType } from '../../types/actions/auth'
 import type { IdType } from '../../types/actions/auth'
 
+/** The account's funds (未预分配金额) are a ledger balance: userFunds (core/ledger), not a field. */
 interface AccountBase {
   id: string
   name: string
@@ -48,8 +64,6 @@ interface AccountBase {
   idNumberHash: string
   /** Hash of the phone that logs in: the reserved phone (personal) or the agent phone (unit). */
   loginPhoneHash: string
-  /** Funds not yet allocated to cards (未预分配金额). */
-  unallocatedBalance: Fen
   createdAt: Instant
 }
 
@@ -111,12 +125,11 @@ export interface CreditCardDoc extends CardBase {
   signing: CreditSigning | null
 }
 
+/** The unloaded amount (卡上未圈存金额) is a ledger balance: cardUnloaded (core/ledger), not a field. */
 export interface StoredCardDoc extends CardBase {
   type: 'stored'
   /** Purse balance as last reported by the issuer; lags real usage. */
   balance: Fen
-  /** Assigned in the back office but not yet written to the chip (卡上未圈存金额). */
-  unloaded: Fen
 }
 
 export type CardDoc = CreditCardDoc | StoredCardDoc
@@ -298,4 +311,36 @@ export interface RateLimitDoc {
   window: string
   count: number
   lastAt: Instant
+}
+
+/**
+ * One ledger transfer (core/ledger/transfers.ts): `amount` debited to one account and credited to
+ * another. Never updated or removed once written.
+ */
+export interface TransferDoc {
+  /** The caller's deterministic id, e.g. recharge:<orderNo>, so a retry finds it and posts nothing. */
+  id: string
+  /** accountKey of the debited account, e.g. clearing:wechat. */
+  debit: string
+  /** accountKey of the credited account, e.g. user:<accountId>. */
+  credit: string
+  /** Integer fen, > 0. */
+  amount: Fen
+  reason: TransferReason
+  /** What caused it: the order, allocation, load or refund number. */
+  ref: string
+  postedAt: Instant
+  /** postedAt, a space and the id: unique and time-ordered, so a two-sided history pages exactly. */
+  sortKey: string
+}
+
+/** The projection of a cold ledger account (core/ledger/accounts.ts): sums of its transfers. */
+export interface LedgerBalanceDoc {
+  /** The accountKey, e.g. user:<accountId> or card-unloaded:<cardId>. */
+  id: string
+  debitsPosted: Fen
+  creditsPosted: Fen
+  /** Transfers that touched the account. */
+  count: number
+  updatedAt: Instant
 }

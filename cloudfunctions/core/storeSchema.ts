@@ -30,6 +30,9 @@ const specs: Record<CollectionName, readonly IndexSpec[]> = {
     index('accountId', 'scope', 'plate'),
     index('accountId', 'scope', 'cardStatus', 'plate'),
     index('accountId', 'cardType', 'cardStatus'),
+    // 储值卡资金: the account's stored-value vehicles by plate, all or only the receiving (已发行)
+    index('accountId', 'cardType', 'scope', 'plate'),
+    index('accountId', 'cardType', 'scope', 'cardStatus', 'plate'),
     // 找回昵称 by plate
     index('plate'),
   ],
@@ -57,6 +60,21 @@ const specs: Record<CollectionName, readonly IndexSpec[]> = {
   [collections.auditLog]: [index('accountId', 'at')],
   // batches are read by id (core/batches.ts); this serves support and clean-up by account and age
   [collections.batches]: [index('accountId', 'operatedAt')],
+  // an account's history (core/ledger/history.ts) and the sums of hot accounts (balances.ts):
+  // its debits and its credits, each in time order; and what one order or refund caused
+  [collections.ledgerTransfers]: [
+    index('debit', 'sortKey'),
+    index('credit', 'sortKey'),
+    index('ref', 'sortKey'),
+  ],
+  // read by id only (balancesOf asks for many ids at once)
+  [collections.ledgerBalances]: [],
+  // 充值记录 by account and time; unpaid orders by status and expiry (the scheduler closes them)
+  [collections.rechargeOrders]: [index('accountId', 'createdAt'), index('status', 'expiresAt')],
+  [collections.rechargeKeys]: [],
+  [collections.allocations]: [],
+  [collections.allocationRecords]: [index('accountId', 'at')],
+  [collections.paymentNotices]: [index('orderNo', 'at')],
 }
 
 export const storeSchema: readonly CollectionSpec[] = Object.entries(specs).map(([name, indexes]) => ({

@@ -19,6 +19,7 @@ import {
 } from '../../cloudfunctions/core/documents'
 import { shanghaiDay } from '../../cloudfunctions/core/businessTime'
 import { residentIdCheckChar } from '../../cloudfunctions/core/idNumbers'
+import { balanceOf } from '../../cloudfunctions/core/ledger'
 import { maskCardNo, maskPersonalName } from '../../cloudfunctions/core/masking'
 import { svgCaptchaRenderer } from '../../cloudfunctions/functions/api/actions/authCaptcha'
 import type { Clock } from '../../cloudfunctions/ports/clock'
@@ -404,8 +405,9 @@ test('通行卡管理: credit and stored tabs, balances hidden until 显示, car
       () => row.locator('.etc-card-balance__balance').innerText(),
       `¥${formatYuan(card.balance)}`,
     )
+    const unloaded = await balanceOf(server.store, { kind: 'cardUnloaded', cardId: card.id })
     await expect(row.locator('.etc-card-balance__unloaded').innerText()).resolves.toBe(
-      `¥${formatYuan(card.unloaded)}`,
+      `¥${formatYuan(unloaded)}`,
     )
   }
   expect(await shown(page, '.etc-card-balance__mask').count()).toBe(0)

@@ -12,6 +12,7 @@ import {
   type TripDoc,
   type VehicleDoc,
 } from '../../cloudfunctions/core/documents'
+import { postTransfers, type TransferInput } from '../../cloudfunctions/core/ledger'
 import { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
@@ -32,8 +33,11 @@ export interface DemoLogin {
 }
 export type DemoLogins = DemoLogin[]
 
-/** 3: valid ID numbers and credit codes, 赵敏's bound phone, status lists within their cards' lives. */
-const seedVersion = 3
+/**
+ * 3: valid ID numbers and credit codes, 赵敏's bound phone, status lists within their cards' lives.
+ * 4: account funds and cards' unloaded amounts as opening transfers of the ledger, not fields.
+ */
+const seedVersion = 4
 const metaId = 'demoSeed'
 
 export const demoLogins: DemoLogins = [
@@ -145,6 +149,9 @@ const demoCollections = [
   collections.invoices,
   collections.invoiceTitles,
   collections.principals,
+  // the demo's funds are opening transfers; ids like opening:user:<id> would clash with an older seed's
+  collections.ledgerTransfers,
+  collections.ledgerBalances,
 ] as const
 
 function canDrop(store: Store): store is Store & {
@@ -187,6 +194,8 @@ class DemoBuilder {
   readonly statusList: StatusListRecordDoc[] = []
   readonly trips: TripDoc[] = []
   readonly invoices: InvoiceDoc[] = []
+  /** The demo's funds as the ledger opens them: account funds and cards' unloaded amounts. */
+  readonly openings: TransferInput[] = []
   private readonly plates = new Set<string>()
   private readonly numbers = new Set<string>()
   private seq = 0
@@ -244,11 +253,37 @@ class DemoBuilder {
       idNumberHash: this.vault.lookupHash('idNumber', idNumber),
       phone: this.vault.seal(phone),
       loginPhoneHash: this.vault.lookupHash('phone', phone),
-      unallocatedBalance: fen(unallocated),
       createdAt: this.pastInstant(900, 1500),
     }
     this.accounts.push(account)
+    this.openUserFunds(account.id, unallocated)
     return account
+  }
+
+  /** 未预分配金额 held before the ledger: debit opening, credit the account's funds. */
+  openUserFunds(accountId: string, amount: number): void {
+    if (amount <= 0) return
+    this.openings.push({
+      id: `opening:user:${accountId}`,
+      debit: { kind: 'opening' },
+      credit: { kind: 'userFunds', accountId },
+      amount: fen(amount),
+      reason: 'opening',
+      ref: 'demo-seed',
+    })
+  }
+
+  /** 卡上未圈存金额 held before the ledger: debit opening, credit the card's unloaded amount. */
+  openCardUnloaded(cardId: string, amount: number): void {
+    if (amount <= 0) return
+    this.openings.push({
+      id: `opening:card:${cardId}`,
+      debit: { kind: 'opening' },
+      credit: { kind: 'cardUnloaded', cardId },
+      amount: fen(amount),
+      reason: 'opening',
+      ref: 'demo-seed',
+    })
   }
 
   vehicle(opts: {
@@ -296,8 +331,11 @@ class DemoBuilder {
             ...base,
             type: 'stored',
             balance: fen(opts.balance ?? this.rnd.int(0, 80000)),
-            unloaded: fen(opts.unloaded ?? (this.rnd.chance(0.3) ? this.rnd.int(1, 50) * 1000 : 0)),
           }
+    // drawn right after the balance, as it always was, so the random stream stays the same
+    if (card.type === 'stored') {
+      this.openCardUnloaded(cardId, opts.unloaded ?? (this.rnd.chance(0.3) ? this.rnd.int(1, 50) * 1000 : 0))
+    }
     const model = this.rnd.pick(tagModels)
     const tag: TagDoc = {
       id: tagId,
@@ -552,10 +590,10 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
     agentName: '王建国',
     agentPhone: b.vault.seal('13900139000'),
     loginPhoneHash: b.vault.lookupHash('phone', '13900139000'),
-    unallocatedBalance: fen(1288000),
     createdAt: b.pastInstant(1500, 2000),
   }
   b.accounts.push(unit)
+  b.openUserFunds(unit.id, 1288000)
   const cities = 'ABCDEFGHJKL'
   for (let i = 0; i < 215; i++) {
     const history = i >= 200
@@ -642,6 +680,11 @@ export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promi
     collections.invoices,
     b.invoices.map((d) => ({ ...d })),
   )
+  // Each opening transfer writes itself and one projection: 50 per transaction stays modest.
+  for (let i = 0; i < b.openings.length; i += 50) {
+    const chunk = b.openings.slice(i, i + 50)
+    await store.transaction((tx) => postTransfers(tx, chunk, now))
+  }
   // ETC management additions (card/tag history, signing, titles, parking): tools/demo/seedEtc.ts
   const etc = await seedEtcDemo(store, secrets, now)
   await writeAll(

@@ -13,7 +13,6 @@ import {
 import { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
-import { fen } from '../../types/money'
 import { createRandom } from './prng'
 
 /**
@@ -235,7 +234,6 @@ export async function seedEtcDemo(
     idNumberHash: vault.lookupHash('idNumber', creditOnlyDemo.idNumber),
     phone: vault.seal(creditOnlyDemo.phone),
     loginPhoneHash: vault.lookupHash('phone', creditOnlyDemo.phone),
-    unallocatedBalance: fen(0),
     createdAt: at(800),
   }
   if (!accounts.has(zhao.id)) {

@@ -41,7 +41,6 @@ test('each SMS code is printed to the server log as it is sent, and kept in the 
     idNumberHash: vault.lookupHash('idNumber', '330106199001011234'),
     phone: vault.seal(phone),
     loginPhoneHash: vault.lookupHash('phone', phone),
-    unallocatedBalance: 0,
     createdAt: new Date().toISOString(),
   })
 

@@ -1,4 +1,5 @@
 import { collections, type AccountDoc } from '../../../core/documents'
+import { balanceOf } from '../../../core/ledger'
 import { maskIdNumber, maskPersonalName, maskPhone, maskUnitName } from '../../../core/masking'
 import type { Condition } from '../../../ports/store'
 import type { ActionResponses, UserProfile } from '../../../../types/api'
@@ -31,7 +32,11 @@ function profileOf(ctx: AuthedContext, account: AccountDoc): UserProfile {
 
 export async function me(ctx: AuthedContext): Promise<ActionResponses['account.me']> {
   const { accountId } = ctx.identity
-  const account = await ownAccount(ctx)
+  // 未预分配金额 is the ledger's balance of the account's funds
+  const [account, funds] = await Promise.all([
+    ownAccount(ctx),
+    balanceOf(ctx.store, { kind: 'userFunds', accountId }),
+  ])
   const ownCurrent: Condition[] = [
     { field: 'accountId', op: 'eq', value: accountId },
     { field: 'scope', op: 'eq', value: 'current' },
@@ -43,7 +48,7 @@ export async function me(ctx: AuthedContext): Promise<ActionResponses['account.m
   // Seed §2.4.1: the stored-value menu shows when a (valid) vehicle has a stored-value card
   // or the account still holds funds; the count is skipped when the funds already decide.
   const storedVehicles =
-    account.unallocatedBalance > 0
+    funds > 0
       ? 0
       : await ctx.store.count(collections.vehicles, [
           ...ownCurrent,
@@ -54,7 +59,7 @@ export async function me(ctx: AuthedContext): Promise<ActionResponses['account.m
     account: accountSummary(account),
     phone: profile.phone,
     vehicleCount,
-    showStoredValueMenu: account.unallocatedBalance > 0 || storedVehicles > 0,
+    showStoredValueMenu: funds > 0 || storedVehicles > 0,
     profile,
     validVehicles,
   }

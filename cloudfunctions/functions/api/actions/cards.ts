@@ -5,6 +5,7 @@ import {
   type StatusListRecordDoc,
   type VehicleDoc,
 } from '../../../core/documents'
+import { accountKey, balanceOf, balancesOf, type LedgerAccount } from '../../../core/ledger'
 import type { Condition } from '../../../ports/store'
 import {
   storedBalanceNote,
@@ -63,9 +64,13 @@ export async function listCards(
 
   let stored: ActionResponses['cards.list']['stored'] = null
   if (input.type === 'stored') {
-    const account = await ctx.store.get<Stored<AccountDoc>>(collections.accounts, accountId)
+    // 未预分配金额 is the ledger's balance of the account's funds
+    const [account, unallocatedBalance] = await Promise.all([
+      ctx.store.get<Stored<AccountDoc>>(collections.accounts, accountId),
+      balanceOf(ctx.store, { kind: 'userFunds', accountId }),
+    ])
     if (!account) throw new ActionError('NOT_FOUND', '账户不存在')
-    stored = { unallocatedBalance: account.unallocatedBalance, note: storedBalanceNote }
+    stored = { unallocatedBalance, note: storedBalanceNote }
   }
 
   if (input.plate) {
@@ -90,10 +95,23 @@ export async function cardBalances(
     }
     refuseCancelled(card, 'balances')
   }
+  // 卡上未圈存金额 is the ledger's balance of each card's unloaded amount, read in one batch
+  const unloadedOf = (cardId: string): LedgerAccount => ({ kind: 'cardUnloaded', cardId })
+  const unloaded = await balancesOf(
+    ctx.store,
+    cards.map((card) => unloadedOf(card.id)),
+  )
   return {
     items: cards.flatMap((card) =>
       card.type === 'stored'
-        ? [{ cardId: card.id, balance: card.balance, unloaded: card.unloaded, updatedAt: card.updatedAt }]
+        ? [
+            {
+              cardId: card.id,
+              balance: card.balance,
+              unloaded: unloaded.get(accountKey(unloadedOf(card.id)))!,
+              updatedAt: card.updatedAt,
+            },
+          ]
         : [],
     ),
   }
