@@ -35,6 +35,8 @@ export interface DateSpan {
 export const oneYearSpan: DateSpan = { amount: 1, unit: 'year', label: '1年' }
 /** Seed 003: the outlet app's load records are searched at most 30 days at a time. */
 export const thirtyDaySpan: DateSpan = { amount: 30, unit: 'day', label: '30天' }
+/** Seed 001 §2.8.2: recharge, pre-allocation and load records span years, so they page instead. */
+export const recordsSpan: DateSpan = { amount: 5, unit: 'year', label: '5年' }
 
 export type DateRangeField = 'from' | 'to'
 

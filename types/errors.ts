@@ -34,6 +34,12 @@ export const errorCatalog = {
   VEHICLE_NOT_CURRENT: { status: 409, message: '历史车辆无法设置拓展授权' },
   BATCH_KEY_REUSED: { status: 409, message: '该批量操作编号已用于另一项操作，请重新发起' },
   BATCH_NOT_FOUND: { status: 404, message: '批量操作不存在或已过期，请重新发起' },
+  RECHARGE_CLOSED: { status: 409, message: '22:00 至次日 2:00 不可进行充值服务，请在 2:00 后再试' },
+  CARD_CANNOT_RECEIVE: { status: 409, message: '该通行卡不是已发行的储值卡，无法充值或分配' },
+  INSUFFICIENT_FUNDS: { status: 409, message: '可用余额不足' },
+  PAYMENT_CHANNEL_UNAVAILABLE: { status: 400, message: '当前环境不支持该充值方式' },
+  PAYMENT_UNAVAILABLE: { status: 503, message: '支付渠道暂时无法连接，请稍后重试' },
+  REQUEST_KEY_REUSED: { status: 409, message: '该请求编号已用于另一项操作，请重新发起' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>
 

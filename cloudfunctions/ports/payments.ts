@@ -1,4 +1,7 @@
 import type { Fen } from '../../types/money'
+import type { PaymentChannel, PaymentLaunch } from '../../types/actions/money'
+
+export type { PaymentLaunch }
 
 /**
  * The payment providers as the money core sees them. WeChat Pay through CloudBase's cloudPay
@@ -7,7 +10,7 @@ import type { Fen } from '../../types/money'
  * Amounts are integer fen on both sides of this port; each adapter converts to its wire format
  * (WeChat: fen; Alipay: a yuan string, converted with big.js).
  */
-export type PaymentProvider = 'wechat' | 'alipay'
+export type PaymentProvider = PaymentChannel
 
 export interface CreatePayment {
   /** Our order number: the provider's out_trade_no and the order's document id. */
@@ -22,23 +25,6 @@ export interface CreatePayment {
   /** Client IP where the provider wants one (WeChat spbill_create_ip). */
   clientIp?: string
 }
-
-/** What the client needs to open the provider's cashier. */
-export type PaymentLaunch =
-  /** wx.requestPayment's parameters as cloudPay.unifiedOrder returns them in `payment`. */
-  | {
-      provider: 'wechat'
-      payment: {
-        appId?: string
-        timeStamp: string
-        nonceStr: string
-        package: string
-        signType: string
-        paySign: string
-      }
-    }
-  /** my.tradePay({ tradeNO }). */
-  | { provider: 'alipay'; tradeNo: string }
 
 export type PaymentState =
   | { state: 'paid'; amount: Fen; providerTradeNo: string; paidAt: Date; merchantId: string }

@@ -9,7 +9,7 @@ import { StoreError, type Store } from '../../ports/store'
 import type { ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
 import { findAction } from './domains'
-import { ActionError, type ActionContext, type Caller } from './context'
+import { ActionError, type ActionContext, type Caller, type PaymentsDeps } from './context'
 import { resolveIdentity } from './identity'
 import { fieldErrors } from './validation'
 
@@ -31,6 +31,8 @@ export interface ApiDeps {
   platformAuth?: PlatformAuth
   /** Graphic captchas; defaults to svg-captcha. Tests pass one whose answer they know. */
   captcha?: CaptchaRenderer
+  /** WeChat Pay / Alipay (and the local sandbox); without it recharge answers PAYMENT_CHANNEL_UNAVAILABLE. */
+  payments?: PaymentsDeps
   /** One entry per call; never carries personal data. */
   log?: (entry: ApiLogEntry) => void
   /** Unexpected failures, for the operator's log only (never sent to the client). */

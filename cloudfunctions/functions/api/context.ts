@@ -5,6 +5,8 @@ import type { Clock } from '../../ports/clock'
 import type { Secrets } from '../../ports/secrets'
 import type { Sms } from '../../ports/sms'
 import type { Store } from '../../ports/store'
+import type { PaymentGateway } from '../../ports/payments'
+import type { PaymentChannel } from '../../../types/moneyRules'
 import type { UserType } from '../../../types/enums'
 import type { ErrorCode } from '../../../types/errors'
 
@@ -30,6 +32,16 @@ export interface Identity {
   session: SessionRef
 }
 
+/** The payment providers this deployment talks to (none configured: recharge answers PAYMENT_CHANNEL_UNAVAILABLE). */
+export interface PaymentsDeps {
+  gateways: Partial<Record<PaymentChannel, PaymentGateway>>
+  /**
+   * Only where the local payment sandbox runs (`npm start`, tests): the path whose POST plays the
+   * payer of an order. Its presence also lets H5 pay, with a sandbox payer.
+   */
+  sandboxCashier?: (orderNo: string) => string
+}
+
 export interface ActionContext {
   store: Store
   sms: Sms
@@ -40,6 +52,7 @@ export interface ActionContext {
   platformAuth?: PlatformAuth
   /** Missing: the svg-captcha renderer (actions/authCaptcha.ts). */
   captcha?: CaptchaRenderer
+  payments?: PaymentsDeps
   caller: Caller
   requestId: string
 }

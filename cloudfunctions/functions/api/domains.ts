@@ -11,6 +11,7 @@ import type { ZodType } from 'zod'
 const domainLoaders = {
   auth: () => import('./actions/authHandlers').then((m) => m.authDomain),
   etc: () => import('./actions/etcHandlers').then((m) => m.etcDomain),
+  money: () => import('./actions/moneyHandlers').then((m) => m.moneyDomain),
 } satisfies Record<string, () => Promise<ActionDomain>>
 
 export type DomainName = keyof typeof domainLoaders
@@ -26,6 +27,9 @@ export const domainOfPrefix: Readonly<Record<ActionPrefix, DomainName>> = {
   cards: 'etc',
   tags: 'etc',
   parking: 'etc',
+  money: 'money',
+  recharge: 'money',
+  allocation: 'money',
 }
 
 export const domainNames = Object.keys(domainLoaders) as DomainName[]

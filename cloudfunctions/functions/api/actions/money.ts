@@ -1,0 +1,419 @@
+import { randomInt } from 'node:crypto'
+import { collections, type AccountDoc, type CardDoc, type VehicleDoc } from '../../../core/documents'
+import { balancesOf, accountKey, type LedgerAccount } from '../../../core/ledger'
+import { AllocationError, applyAllocation, type ReceivingCard } from '../../../core/money/allocation'
+import type {
+  AllocationRecordDoc,
+  FundsTarget,
+  MoneySource,
+  RechargeOrderDoc,
+} from '../../../core/money/moneyDocuments'
+import { rechargeOrderNo } from '../../../core/money/orderNumbers'
+import { openRechargeOrder, RechargeError, syncRechargeOrder } from '../../../core/money/recharge'
+import { rechargeOpenAt } from '../../../core/money/rechargeWindow'
+import { maskCardNo } from '../../../core/masking'
+import type { PaymentGateway } from '../../../ports/payments'
+import type { Condition } from '../../../ports/store'
+import { fen, type Fen } from '../../../../types/money'
+import { recordsSpan } from '../../../../types/dateRange'
+import {
+  maxRechargeFen,
+  minRechargeFen,
+  paymentChannels,
+  rechargeWindowNotice,
+  type PaymentChannel,
+} from '../../../../types/moneyRules'
+import type {
+  ActionResponses,
+  ParsedRequest,
+  RechargeOrderView,
+  StoredCardFunds,
+} from '../../../../types/api'
+import { ActionError, type AuthedContext } from '../context'
+import { appliedDateRange, shanghaiDayConditions } from './dateFilter'
+import { platformAuthOf, platformCall } from './authPlatform'
+import { accountSummary, getMany, ownDoc, queryPage, type Stored } from './views'
+
+/** The sandbox's Alipay buyer (`npm start` and tests only): H5 has no Alipay user to ask. */
+const sandboxAlipayBuyer = '2088000000000001'
+
+const storedVehicles = (accountId: string, extra: Condition[] = []): Condition[] => [
+  { field: 'accountId', op: 'eq', value: accountId },
+  { field: 'cardType', op: 'eq', value: 'stored' },
+  { field: 'scope', op: 'eq', value: 'current' },
+  ...extra,
+]
+
+/** The channels this caller can pay with: WeChat Pay in WeChat, Alipay elsewhere (H5 only with the sandbox). */
+function channelsOf(ctx: AuthedContext): PaymentChannel[] {
+  const gateways = ctx.payments?.gateways ?? {}
+  const sandbox = ctx.payments?.sandboxCashier !== undefined
+  return paymentChannels.filter((channel) => {
+    if (!gateways[channel]) return false
+    if (sandbox) return true
+    return ctx.caller.platform === 'wechat' ? channel === 'wechat' : channel === 'alipay'
+  })
+}
+
+function gatewayFor(ctx: AuthedContext, channel: PaymentChannel): PaymentGateway {
+  const gateway = ctx.payments?.gateways[channel]
+  if (!gateway || !channelsOf(ctx).includes(channel)) throw new ActionError('PAYMENT_CHANNEL_UNAVAILABLE')
+  return gateway
+}
+
+export async function moneySummary(ctx: AuthedContext): Promise<ActionResponses['money.summary']> {
+  const { accountId } = ctx.identity
+  const account = await ctx.store.get<Stored<AccountDoc>>(collections.accounts, accountId)
+  if (!account) throw new ActionError('NOT_FOUND', '账户不存在')
+  const [balances, storedCards, receivingCards] = await Promise.all([
+    balancesOf(ctx.store, [{ kind: 'userFunds', accountId }]),
+    ctx.store.count(collections.vehicles, storedVehicles(accountId)),
+    ctx.store.count(
+      collections.vehicles,
+      storedVehicles(accountId, [{ field: 'cardStatus', op: 'eq', value: 'issued' }]),
+    ),
+  ])
+  return {
+    available: balances.get(accountKey({ kind: 'userFunds', accountId })) ?? fen(0),
+    accountName: accountSummary(account).displayName,
+    storedCards,
+    receivingCards,
+    rechargeOpen: rechargeOpenAt(ctx.clock.now()),
+    rechargeNotice: rechargeWindowNotice,
+    channels: channelsOf(ctx),
+    limits: { min: minRechargeFen, max: maxRechargeFen },
+  }
+}
+
+async function unloadedOf(ctx: AuthedContext, cardIds: readonly string[]): Promise<Map<string, Fen>> {
+  const accounts: LedgerAccount[] = cardIds.map((cardId) => ({ kind: 'cardUnloaded', cardId }))
+  const balances = await balancesOf(ctx.store, accounts)
+  return new Map(
+    cardIds.map((cardId) => [cardId, balances.get(accountKey({ kind: 'cardUnloaded', cardId })) ?? fen(0)]),
+  )
+}
+
+export async function moneyCards(
+  ctx: AuthedContext,
+  input: ParsedRequest<'money.cards'>,
+): Promise<ActionResponses['money.cards']> {
+  const where = storedVehicles(
+    ctx.identity.accountId,
+    input.plate ? [{ field: 'plate', op: 'eq', value: input.plate }] : [],
+  )
+  const [page, total] = await Promise.all([
+    queryPage<VehicleDoc>(ctx, collections.vehicles, {
+      where,
+      orderBy: { field: 'plate', direction: 'asc' },
+      limit: input.limit,
+      after: input.cursor,
+    }),
+    ctx.store.count(collections.vehicles, where),
+  ])
+  const cards = await getMany<CardDoc>(
+    ctx,
+    collections.cards,
+    page.items.map((v) => v.cardId),
+  )
+  const unloaded = await unloadedOf(
+    ctx,
+    page.items.map((v) => v.cardId),
+  )
+  const items: StoredCardFunds[] = page.items.flatMap((vehicle) => {
+    const card = cards.get(vehicle.cardId)
+    if (!card || card.accountId !== ctx.identity.accountId) return []
+    return [
+      {
+        cardId: card.id,
+        vehicleId: vehicle.id,
+        plate: vehicle.plate,
+        plateColor: vehicle.plateColor,
+        cardNo: maskCardNo(card.cardNo),
+        status: card.status,
+        unloaded: unloaded.get(card.id) ?? fen(0),
+        canReceive: card.type === 'stored' && card.status === 'issued',
+      },
+    ]
+  })
+  return { items, total, nextCursor: page.nextCursor }
+}
+
+/** Plates and masked numbers of the cards an order or record names. */
+async function cardLabels(
+  ctx: AuthedContext,
+  cardIds: Iterable<string>,
+): Promise<Map<string, { plate: string; cardNo: string }>> {
+  const cards = await getMany<CardDoc>(ctx, collections.cards, cardIds)
+  const vehicles = await getMany<VehicleDoc>(
+    ctx,
+    collections.vehicles,
+    [...cards.values()].map((c) => c.vehicleId),
+  )
+  const labels = new Map<string, { plate: string; cardNo: string }>()
+  for (const card of cards.values()) {
+    if (card.accountId !== ctx.identity.accountId) continue
+    labels.set(card.id, { plate: vehicles.get(card.vehicleId)?.plate ?? '', cardNo: maskCardNo(card.cardNo) })
+  }
+  return labels
+}
+
+function targetView(
+  target: FundsTarget | null,
+  labels: Map<string, { plate: string; cardNo: string }>,
+): RechargeOrderView['target'] | null {
+  if (!target) return null
+  if (target.kind === 'account') return { kind: 'account' }
+  const label = labels.get(target.cardId) ?? { plate: '', cardNo: '' }
+  return { kind: 'card', cardId: target.cardId, ...label }
+}
+
+async function orderViews(
+  ctx: AuthedContext,
+  orders: readonly RechargeOrderDoc[],
+): Promise<RechargeOrderView[]> {
+  const cardIds = orders.flatMap((o) =>
+    [o.target, o.creditedTo].flatMap((t) => (t?.kind === 'card' ? [t.cardId] : [])),
+  )
+  const labels = await cardLabels(ctx, cardIds)
+  return orders.map((order) => ({
+    orderNo: order.id,
+    amount: order.amount,
+    channel: order.channel,
+    status: order.status,
+    target: targetView(order.target, labels) ?? { kind: 'account' },
+    creditedTo: targetView(order.creditedTo, labels),
+    createdAt: order.createdAt,
+    expiresAt: order.expiresAt,
+    paidAt: order.paidAt,
+    providerTradeNo: order.providerTradeNo,
+  }))
+}
+
+function sourceOf(
+  ctx: AuthedContext,
+  channel: PaymentChannel,
+  alipayAuthCode: string | undefined,
+): MoneySource {
+  if (ctx.caller.platform === 'wechat') return 'wechat'
+  return channel === 'alipay' && alipayAuthCode ? 'alipay' : 'h5'
+}
+
+/** The payer as the platform says, never as the request says. */
+async function payerOf(
+  ctx: AuthedContext,
+  channel: PaymentChannel,
+  alipayAuthCode: string | undefined,
+): Promise<string> {
+  const sandbox = ctx.payments?.sandboxCashier !== undefined
+  if (channel === 'wechat') {
+    if (ctx.caller.platform === 'wechat') return ctx.caller.openid
+    if (sandbox) return `sandbox-${ctx.identity.accountId}`
+    throw new ActionError('PAYMENT_CHANNEL_UNAVAILABLE', '微信支付请在微信小程序中使用')
+  }
+  if (alipayAuthCode) {
+    const oauth = platformAuthOf(ctx).alipayOAuth
+    return platformCall(() => oauth.userIdOf(alipayAuthCode))
+  }
+  if (sandbox) return sandboxAlipayBuyer
+  throw new ActionError('PAYMENT_CHANNEL_UNAVAILABLE', '支付宝充值请在支付宝小程序中使用')
+}
+
+export async function createRecharge(
+  ctx: AuthedContext,
+  input: ParsedRequest<'recharge.create'>,
+): Promise<ActionResponses['recharge.create']> {
+  const now = ctx.clock.now()
+  if (!rechargeOpenAt(now)) throw new ActionError('RECHARGE_CLOSED')
+  const gateway = gatewayFor(ctx, input.channel)
+  const { accountId } = ctx.identity
+  if (input.target.kind === 'card') {
+    const card = await ownDoc<CardDoc>(ctx, collections.cards, input.target.cardId)
+    if (card.type !== 'stored') throw new ActionError('CARD_CANNOT_RECEIVE', '记账卡无需充值')
+    if (card.status !== 'issued')
+      throw new ActionError('CARD_CANNOT_RECEIVE', '该通行卡已挂失、冻结或注销，无法充值')
+  }
+  const payerId = await payerOf(ctx, input.channel, input.alipayAuthCode)
+  let order: RechargeOrderDoc
+  try {
+    order = await openRechargeOrder(
+      ctx.store,
+      gateway,
+      {
+        accountId,
+        key: input.key,
+        target: input.target,
+        amount: input.amount,
+        channel: input.channel,
+        payerId,
+        source: sourceOf(ctx, input.channel, input.alipayAuthCode),
+        clientIp: ctx.caller.platform === 'http' ? ctx.caller.ip : undefined,
+      },
+      now,
+      rechargeOrderNo(now, String(randomInt(0, 1_000_000_000)).padStart(9, '0')),
+    )
+  } catch (error) {
+    if (error instanceof RechargeError) {
+      if (error.code === 'KEY_REUSED') throw new ActionError('REQUEST_KEY_REUSED', error.message)
+      throw new ActionError('PAYMENT_UNAVAILABLE', error.message)
+    }
+    throw error
+  }
+  if (!order.launch) throw new ActionError('PAYMENT_UNAVAILABLE')
+  const [view] = await orderViews(ctx, [order])
+  return {
+    order: view,
+    launch: order.launch,
+    sandboxCashier: ctx.payments?.sandboxCashier?.(order.id) ?? null,
+  }
+}
+
+export async function rechargeStatus(
+  ctx: AuthedContext,
+  input: ParsedRequest<'recharge.status'>,
+): Promise<ActionResponses['recharge.status']> {
+  let order: RechargeOrderDoc = await ownDoc<RechargeOrderDoc>(ctx, collections.rechargeOrders, input.orderNo)
+  const gateway = ctx.payments?.gateways[order.channel]
+  if (order.status === 'pending' && gateway) {
+    try {
+      order = (await syncRechargeOrder(ctx.store, gateway, order.id, ctx.clock.now())) ?? order
+    } catch {
+      // The provider could not be asked now: answer what we know; the page polls again.
+    }
+  }
+  const [view] = await orderViews(ctx, [order])
+  return view
+}
+
+export async function listRecharges(
+  ctx: AuthedContext,
+  input: ParsedRequest<'recharge.list'>,
+): Promise<ActionResponses['recharge.list']> {
+  const range = appliedDateRange(ctx, input, recordsSpan)
+  const where: Condition[] = [
+    { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
+    ...shanghaiDayConditions('createdAt', range),
+  ]
+  const [page, total] = await Promise.all([
+    queryPage<RechargeOrderDoc>(ctx, collections.rechargeOrders, {
+      where,
+      orderBy: { field: 'createdAt', direction: 'desc' },
+      limit: input.limit,
+      after: input.cursor,
+    }),
+    ctx.store.count(collections.rechargeOrders, where),
+  ])
+  return { items: await orderViews(ctx, page.items), total, nextCursor: page.nextCursor, ...range }
+}
+
+async function receivingCards(ctx: AuthedContext): Promise<ReceivingCard[]> {
+  const where = storedVehicles(ctx.identity.accountId, [{ field: 'cardStatus', op: 'eq', value: 'issued' }])
+  const page = await queryPage<VehicleDoc>(ctx, collections.vehicles, {
+    where,
+    orderBy: { field: 'plate', direction: 'asc' },
+    limit: 100 + 1,
+  })
+  if (page.items.length > 100)
+    throw new ActionError('INVALID_INPUT', '储值卡车辆超过100辆，请使用自定义分配分批进行', {
+      allocation: '储值卡车辆超过100辆，请使用自定义分配分批进行',
+    })
+  return page.items.map((v) => ({ cardId: v.cardId, vehicleId: v.id }))
+}
+
+export async function applyAllocationAction(
+  ctx: AuthedContext,
+  input: ParsedRequest<'allocation.apply'>,
+): Promise<ActionResponses['allocation.apply']> {
+  const { accountId } = ctx.identity
+  const plan = input.allocation
+  if (plan.mode === 'custom') {
+    const ids = plan.items.map((item) => item.cardId)
+    if (new Set(ids).size !== ids.length)
+      throw new ActionError('INVALID_INPUT', '同一张卡只能填写一个分配金额', {
+        items: '同一张卡只能填写一个分配金额',
+      })
+    // A foreign or unknown card must look like a missing one.
+    await Promise.all(ids.map((id) => ownDoc<CardDoc>(ctx, collections.cards, id)))
+  }
+  const receiving = plan.mode === 'custom' ? [] : await receivingCards(ctx)
+  const source: MoneySource = ctx.caller.platform === 'wechat' ? 'wechat' : 'h5'
+  let allocation
+  try {
+    allocation = await applyAllocation(ctx.store, {
+      accountId,
+      key: input.key,
+      plan,
+      receiving,
+      source,
+      now: ctx.clock.now(),
+    })
+  } catch (error) {
+    if (!(error instanceof AllocationError)) throw error
+    const code = {
+      KEY_REUSED: 'REQUEST_KEY_REUSED',
+      INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+      NO_RECEIVING_CARD: 'CARD_CANNOT_RECEIVE',
+      CARD_CANNOT_RECEIVE: 'CARD_CANNOT_RECEIVE',
+      NOTHING_TO_ALLOCATE: 'INSUFFICIENT_FUNDS',
+    } as const
+    throw new ActionError(code[error.code], error.message)
+  }
+  const labels = await cardLabels(
+    ctx,
+    allocation.parts.map((p) => p.cardId),
+  )
+  const balances = await balancesOf(ctx.store, [{ kind: 'userFunds', accountId }])
+  return {
+    allocationId: allocation.id,
+    total: allocation.total,
+    parts: allocation.parts.map((part) => ({
+      cardId: part.cardId,
+      amount: part.amount,
+      ...(labels.get(part.cardId) ?? { plate: '', cardNo: '' }),
+    })),
+    available: balances.get(accountKey({ kind: 'userFunds', accountId })) ?? fen(0),
+  }
+}
+
+const sourceLabels: Record<MoneySource, string> = {
+  wechat: '微信小程序',
+  alipay: '支付宝小程序',
+  h5: '网站',
+  auto: '充值自动分配',
+}
+
+export async function listAllocations(
+  ctx: AuthedContext,
+  input: ParsedRequest<'allocation.list'>,
+): Promise<ActionResponses['allocation.list']> {
+  const range = appliedDateRange(ctx, input, recordsSpan)
+  const where: Condition[] = [
+    { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
+    ...shanghaiDayConditions('at', range),
+  ]
+  const [page, total] = await Promise.all([
+    queryPage<AllocationRecordDoc>(ctx, collections.allocationRecords, {
+      where,
+      orderBy: { field: 'at', direction: 'desc' },
+      limit: input.limit,
+      after: input.cursor,
+    }),
+    ctx.store.count(collections.allocationRecords, where),
+  ])
+  const labels = await cardLabels(
+    ctx,
+    page.items.map((r) => r.cardId),
+  )
+  return {
+    items: page.items.map((record) => ({
+      allocationId: record.allocationId,
+      cardId: record.cardId,
+      amount: record.amount,
+      at: record.at,
+      source: sourceLabels[record.source],
+      ...(labels.get(record.cardId) ?? { plate: '', cardNo: '' }),
+    })),
+    total,
+    nextCursor: page.nextCursor,
+    ...range,
+  }
+}
