@@ -1,5 +1,5 @@
 import { build, type Plugin } from 'esbuild'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 
 const repoRoot = resolve(__dirname, '..')
@@ -141,7 +141,11 @@ const shared = {
 
 /**
  * Bundles every function into outDir/<name>/index.js (CommonJS for CloudBase's Node 20
- * runtime) with a package.json that lets CloudBase install the runtime externals.
+ * runtime) with a package.json that lets CloudBase install the runtime externals it requires.
+ * Each function carries only what its entry reaches: payNotify (WeChat Pay) neither the Alipay nor
+ * the SMS SDK; alipayNotify (RSA2 checks with node:crypto) alipay-sdk only as a vendor file that
+ * no cold start loads; the api both SDKs as vendor files (test/builds/function-bundles.test.ts).
+ * Each build replaces vendor/, so a lazy SDK a function no longer reaches goes away.
  */
 export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunctions')): Promise<string[]> {
   const names = functionNames()
@@ -149,6 +153,7 @@ export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunc
   for (const name of names) {
     const target = join(outDir, name)
     mkdirSync(target, { recursive: true })
+    rmSync(join(target, 'vendor'), { recursive: true, force: true })
     const result = await build({
       ...shared,
       entryPoints: [join(functionsDir, name, 'index.ts')],
@@ -161,6 +166,8 @@ export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunc
     const imported = new Set(
       Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path)),
     )
+    // CloudBase installs only the runtime externals this bundle requires (payNotify: no svg-captcha)
+    const installed = Object.fromEntries(Object.entries(dependencies).filter(([pkg]) => imported.has(pkg)))
     for (const pkg of lazyVendorPackages) {
       if (!imported.has(`./${vendorFile(pkg)}`)) continue
       await build({
@@ -175,7 +182,7 @@ export async function bundleFunctions(outDir = join(repoRoot, 'dist', 'cloudfunc
       version: '1.0.0',
       private: true,
       main: 'index.js',
-      dependencies,
+      dependencies: installed,
     }
     writeFileSync(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { requestKeyDocId } from './requestKeys'
 import { maxReportedFailures, type BatchFailure, type BatchProgress } from '../../types/batches'
 import type { BatchDoc, BatchScalar } from './documents'
 
@@ -39,11 +40,8 @@ export class BatchError extends Error {
   }
 }
 
-/** The batch document's id: the key hashed with its account and kind, so keys never collide across them. */
-export function batchDocId(accountId: string, kind: string, key: string): string {
-  const digest = createHash('sha256').update(`${accountId}\n${kind}\n${key}`).digest('hex')
-  return `batch-${digest.slice(0, 40)}`
-}
+/** The batch document's id (core/requestKeys.ts). */
+export const batchDocId = requestKeyDocId
 
 /** JSON with sorted keys, so equal requests hash equal whatever their key order. */
 function canonical(value: unknown): string {

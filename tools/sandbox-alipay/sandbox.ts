@@ -4,7 +4,7 @@
  * trades alipay.trade.create opened, answers query/close/refund/refund query/bill download URL
  * signed with a locally generated Alipay key, serves the bill archive (GBK CSV in a zip), and
  * produces the asynchronous notifications Alipay would POST, signed the same way.
- * Key pairs are generated at start and live only in memory. Deterministic apart from the keys and
+ * Key pairs are generated at start and live only in memory, unless given (`keys`). Deterministic apart from the keys and
  * the port: trade numbers, notify ids and download tokens are counters, time is `now()`.
  *
  * Where each behaviour comes from:
@@ -97,6 +97,8 @@ export interface AlipaySandboxOptions {
   sellerId?: string
   /** The sandbox's clock: trade expiry, payment times, which bills exist. Default: real time. */
   now?: () => Date
+  /** The app's and "Alipay"'s key pairs (PEM), e.g. kept by `npm start` across restarts; fresh ones otherwise. */
+  keys?: { app: RsaPair; alipay: RsaPair }
 }
 
 /** How a notification is signed. */
@@ -170,8 +172,8 @@ export class AlipaySandbox {
     this.appId = options.appId ?? '2021000000000001'
     this.sellerId = options.sellerId ?? '2088102177846880'
     this.now = options.now ?? (() => new Date())
-    this.app = rsaPair('pkcs8')
-    this.alipay = rsaPair('pkcs1')
+    this.app = options.keys?.app ?? rsaPair('pkcs8')
+    this.alipay = options.keys?.alipay ?? rsaPair('pkcs1')
     this.stranger = rsaPair('pkcs1')
   }
 

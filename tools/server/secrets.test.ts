@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadSecrets } from './secrets'
+import { createPrivateKey, createPublicKey } from 'node:crypto'
+import { loadSandboxKeys, loadSecrets } from './secrets'
 
 let dir: string
 beforeEach(() => {
@@ -42,4 +43,35 @@ test('a key that is not 32 bytes of base64 is refused with its name', () => {
     /SESSION_KEY must decode to 32 bytes/,
   )
   expect(() => loadSecrets({ file, env: { LOOKUP_KEY: 'not base64!' } })).toThrow(/LOOKUP_KEY is not base64/)
+})
+
+test('the payment sandbox key pairs are generated once into a 0600 file and read back the same', () => {
+  const file = join(dir, '.local', 'sandbox-keys.json')
+  const first = loadSandboxKeys({ file })
+  expect(first.source).toBe('generated')
+  expect(statSync(file).mode & 0o777).toBe(0o600)
+  for (const pair of [first.keys.alipayApp, first.keys.alipay]) {
+    expect(createPrivateKey(pair.privateKey).asymmetricKeyDetails?.modulusLength).toBe(2048)
+    expect(createPublicKey(pair.publicKey).asymmetricKeyType).toBe('rsa')
+  }
+  expect(first.keys.alipayApp.privateKey).not.toBe(first.keys.alipay.privateKey)
+
+  const second = loadSandboxKeys({ file })
+  expect(second.source).toBe('file')
+  expect(second.keys).toEqual(first.keys)
+})
+
+test('a sandbox key file whose pairs do not match is refused with how to recover', () => {
+  const file = join(dir, 'sandbox-keys.json')
+  const { keys } = loadSandboxKeys({ file })
+  writeFileSync(
+    file,
+    JSON.stringify({
+      alipayApp: keys.alipayApp,
+      alipay: { ...keys.alipay, publicKey: keys.alipayApp.publicKey },
+    }),
+  )
+  expect(() => loadSandboxKeys({ file })).toThrow(/支付沙箱密钥无效：删除该文件后重新启动/)
+  writeFileSync(file, 'not json')
+  expect(() => loadSandboxKeys({ file })).toThrow(/支付沙箱密钥无效/)
 })

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
+import { rsaPair, type RsaPair } from '../sandbox-alipay/openapi'
 
 /** Where each key comes from, so start.ts can say it without printing the key. */
 export type SecretSource = 'env' | 'file' | 'generated'
@@ -63,7 +64,7 @@ function readFileKeys(file: string): Partial<SecretsFile> | null {
   return keys
 }
 
-function writeFileKeys(file: string, keys: SecretsFile): void {
+function writeFileKeys(file: string, keys: object): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 })
   // The mode option only applies when the file is created; tighten an existing one too.
@@ -111,4 +112,62 @@ export function loadSecrets(opts: { file: string; env?: NodeJS.ProcessEnv }): Lo
     sources,
     file: opts.file,
   }
+}
+
+/**
+ * The local payment sandbox's RSA-2048 key pairs (PEM): the Alipay app's (its private key signs
+ * the gateway requests alipay-sdk sends) and the sandbox "Alipay"'s (its private key signs answers
+ * and notifications; the alipayNotify code path verifies with its public key). Not secrets of any
+ * real account, but kept like the demo keys: generated on first start into a 0600 file under
+ * .local/ (never committed), read back afterwards.
+ */
+export interface SandboxKeys {
+  alipayApp: RsaPair
+  alipay: RsaPair
+}
+
+export interface LoadedSandboxKeys {
+  keys: SandboxKeys
+  source: 'file' | 'generated'
+  file: string
+}
+
+/** A pair whose private key parses and whose public key is that private key's. */
+function isPair(value: unknown): value is RsaPair {
+  if (typeof value !== 'object' || value === null) return false
+  const { publicKey, privateKey } = value as Record<string, unknown>
+  if (typeof publicKey !== 'string' || typeof privateKey !== 'string') return false
+  try {
+    const spki = (key: Parameters<typeof createPublicKey>[0]) =>
+      createPublicKey(key).export({ type: 'spki', format: 'der' })
+    return spki(createPrivateKey(privateKey)).equals(spki(publicKey))
+  } catch {
+    return false
+  }
+}
+
+export function loadSandboxKeys(opts: { file: string }): LoadedSandboxKeys {
+  let text: string | null = null
+  try {
+    text = readFileSync(opts.file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  if (text === null) {
+    // the encodings the sandbox itself generates: the app's key PKCS#8, "Alipay"'s PKCS#1
+    const keys: SandboxKeys = { alipayApp: rsaPair('pkcs8'), alipay: rsaPair('pkcs1') }
+    writeFileKeys(opts.file, keys)
+    return { keys, source: 'generated', file: opts.file }
+  }
+  let parsed: unknown = null
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = null
+  }
+  const record = (parsed ?? {}) as Record<string, unknown>
+  if (!isPair(record.alipayApp) || !isPair(record.alipay)) {
+    throw new Error(`${opts.file} 中的支付沙箱密钥无效：删除该文件后重新启动，会生成新的密钥`)
+  }
+  return { keys: { alipayApp: record.alipayApp, alipay: record.alipay }, source: 'file', file: opts.file }
 }

@@ -15,6 +15,14 @@ import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import type { ApiResult } from '../../types/api'
 import { errorBody, type ErrorCode } from '../../types/errors'
 import { renderOutboxPage } from './outboxPage'
+import {
+  alipayNotifyPath,
+  cashierPathPrefix,
+  startPaymentSandbox,
+  type CashierAnswer,
+  type PaymentSandbox,
+} from './paymentSandbox'
+import type { SandboxKeys } from './secrets'
 
 export interface LocalServerOptions {
   dbFile: string
@@ -29,6 +37,12 @@ export interface LocalServerOptions {
   log?: (line: string) => void
   /** Graphic captchas; svg-captcha unless told otherwise (tests pass one that records its answer). */
   captcha?: CaptchaRenderer
+  /**
+   * The payment sandbox (WeChat Pay's cloudPay emulator and a local Alipay OpenAPI gateway, on the
+   * server's clock): on unless `false`. `keys`: the Alipay key pairs kept in .local/ by start.ts;
+   * fresh ones otherwise.
+   */
+  paymentSandbox?: false | { keys?: SandboxKeys }
 }
 
 export interface LocalServer {
@@ -36,6 +50,8 @@ export interface LocalServer {
   port: number
   /** The embedded database the api runs on, for seeding and for tests reading the outbox. */
   store: SqliteStore
+  /** The payment sandbox the api pays through (null when turned off), for tests that act as a provider. */
+  payments: PaymentSandbox | null
   close(): Promise<void>
 }
 
@@ -143,12 +159,22 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
   const host = opts.host ?? '127.0.0.1'
   const log = opts.log ?? (() => undefined)
   const store = openSqliteStore(opts.dbFile)
+  let sandbox: PaymentSandbox | null = null
+  if (opts.paymentSandbox !== false) {
+    try {
+      sandbox = await startPaymentSandbox({ store, clock: opts.clock, keys: opts.paymentSandbox?.keys, log })
+    } catch (error) {
+      store.close()
+      throw error
+    }
+  }
   const api = createApi({
     store,
     sms: printingSms(createOutboxSms(store, opts.clock), log),
     clock: opts.clock,
     secrets: opts.secrets,
     captcha: opts.captcha,
+    ...(sandbox ? { payments: sandbox.payments } : {}),
     // The router logs one line per call it handles, with only known action names and no payload.
     log: (entry) => log(`api ${entry.requestId} ${entry.action} ${entry.outcome} ${entry.ms}ms`),
     logError: (requestId, error) =>
@@ -257,6 +283,78 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     res.end(html)
   }
 
+  /** Reads (and ignores) a body within the limit; false when it was too large (the client is told). */
+  async function bodyWithinLimit(req: IncomingMessage): Promise<string | null> {
+    try {
+      return await getRawBody(req, { limit: MAX_BODY_BYTES, encoding: 'utf8' })
+    } catch (error) {
+      if (!isPayloadTooLarge(error)) throw error
+      req.resume()
+      return null
+    }
+  }
+
+  function sendText(
+    res: ServerResponse,
+    status: number,
+    text: string,
+    headers: Record<string, string> = {},
+  ): void {
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...headers,
+    })
+    res.end(text)
+  }
+
+  /** POST /sandbox/cashier/<orderNo>: the sandbox payer pays, then the provider notifies (JSON answer). */
+  async function handleCashier(
+    req: IncomingMessage,
+    res: ServerResponse,
+    payments: PaymentSandbox,
+    path: string,
+  ) {
+    if (req.method !== 'POST') {
+      sendJson(res, 405, failure('INVALID_INPUT', '沙箱收银台只接受 POST 请求'), { Allow: 'POST' })
+      return
+    }
+    if ((await bodyWithinLimit(req)) === null) {
+      sendJson(res, 413, failure('PAYLOAD_TOO_LARGE'), { Connection: 'close' })
+      return
+    }
+    let orderNo: string
+    try {
+      orderNo = decodeURIComponent(path.slice(cashierPathPrefix.length))
+    } catch {
+      orderNo = ''
+    }
+    const answer: CashierAnswer = await payments.pay(orderNo)
+    if (!answer.ok) {
+      const result = failure(answer.code, answer.message)
+      sendJson(res, result.ok ? 200 : result.error.status, result)
+      return
+    }
+    const { ok: _ok, ...data } = answer
+    sendJson(res, 200, { ok: true, data, requestId: randomUUID() })
+  }
+
+  /** POST /alipay/notify: what the alipayNotify function does behind HTTP access (form in, `success`/`fail` out). */
+  async function handleAlipayNotify(req: IncomingMessage, res: ServerResponse, payments: PaymentSandbox) {
+    if (req.method !== 'POST') {
+      sendText(res, 405, 'fail', { Allow: 'POST' })
+      return
+    }
+    const body = await bodyWithinLimit(req)
+    if (body === null) {
+      sendText(res, 413, 'fail', { Connection: 'close' })
+      return
+    }
+    sendText(res, 200, await payments.alipayNotify(body))
+  }
+
   function notFound(res: ServerResponse): void {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' })
     res.end('404 未找到')
@@ -272,6 +370,8 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     if (path === '/api') return handleApi(req, res)
     if (req.method === 'GET' && path === '/dev/outbox') return handleOutbox(res, false)
     if (req.method === 'GET' && path === '/dev/outbox.json') return handleOutbox(res, true)
+    if (sandbox && path.startsWith(cashierPathPrefix)) return handleCashier(req, res, sandbox, path)
+    if (sandbox && path === alipayNotifyPath) return handleAlipayNotify(req, res, sandbox)
     const compressedOrPlain = () => compress(req, res, () => statics(req, res, () => notFound(res)))
     const type = path.split('.').pop() ?? ''
     const choice = PRECOMPRESSED.find((c) => accepts(req.headers['accept-encoding'], c.encoding))
@@ -305,22 +405,35 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
       })
     })
   } catch (error) {
+    await sandbox?.close()
     store.close()
     throw error
   }
 
   const port = (server.address() as AddressInfo).port
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  sandbox?.listening(url)
   let closing: Promise<void> | null = null
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     store,
+    payments: sandbox,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => {
-          store.close()
-          if (error) reject(error)
-          else resolve()
+          const stopped = sandbox ? sandbox.close() : Promise.resolve()
+          stopped.then(
+            () => {
+              store.close()
+              if (error) reject(error)
+              else resolve()
+            },
+            (stopError: unknown) => {
+              store.close()
+              reject(error ?? stopError)
+            },
+          )
         })
         // Keep-alive browser connections would otherwise hold close() open for seconds.
         server.closeAllConnections()

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { systemClock } from '../../cloudfunctions/ports/clock'
 import { seedDemo } from '../demo/seed'
-import { loadSecrets } from './secrets'
+import { loadSandboxKeys, loadSecrets } from './secrets'
 import { createLocalServer, type LocalServer, type LocalServerOptions } from './server'
 
 const root = resolve(__dirname, '..', '..')
@@ -86,6 +86,11 @@ async function main(): Promise<void> {
   const { secrets, sources } = loadSecrets({ file: join(localDir, 'secrets.json') })
   if (Object.values(sources).includes('generated'))
     console.log('已生成本地演示密钥：.local/secrets.json（仅本机，勿提交）')
+  const sandboxKeys = loadSandboxKeys({ file: join(localDir, 'sandbox-keys.json') })
+  if (sandboxKeys.source === 'generated')
+    console.log(
+      '已生成本地支付沙箱密钥（支付宝应用 / 支付宝 RSA2 密钥对）：.local/sandbox-keys.json（仅本机，勿提交）',
+    )
 
   const server = await listenFromPort(requestedPort(), {
     dbFile: join(localDir, 'etc.sqlite'),
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
     secrets,
     h5Dir,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+    paymentSandbox: { keys: sandboxKeys.keys },
   })
 
   let logins: Awaited<ReturnType<typeof seedDemo>>
@@ -107,6 +113,9 @@ async function main(): Promise<void> {
   console.log('')
   console.log(`ETC 自助服务（本地）已启动：${server.url}/`)
   console.log(`短信发件箱（验证码在这里，发送时也会打印在下面的日志里）：${outboxUrl}`)
+  console.log(
+    '充值用本地支付沙箱：微信支付和支付宝都可选，收银台由沙箱扮演付款人，付款后按生产代码路径发送支付通知（不产生真实交易）。',
+  )
   console.log('')
   // nickname logins are labelled with their credentials; the phone shown is where their SMS goes
   const isNickname = (label: string) => label.includes('昵称登录')

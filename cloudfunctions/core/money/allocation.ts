@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { fen, type Fen } from '../../../types/money'
 import type { Store } from '../../ports/store'
-import { batchDocId } from '../batches'
+import { requestKeyDocId } from '../requestKeys'
 import { collections, type CardDoc } from '../documents'
 import { LedgerError, postTransfers, projectedBalance, type TransferInput } from '../ledger'
 import { allocateEvenly, allocateSame } from './allocateEvenly'
@@ -59,7 +59,7 @@ export async function applyAllocation(
   },
 ): Promise<AllocationDoc> {
   const { accountId, key, plan, receiving, source, now } = args
-  const id = batchDocId(accountId, 'allocation', key)
+  const id = requestKeyDocId(accountId, 'allocation', key)
   const fingerprint = createHash('sha256').update(JSON.stringify(plan)).digest('base64url')
 
   return store.transaction(async (tx) => {

@@ -3,7 +3,7 @@ import type { Fen } from '../../../types/money'
 import type { PaymentChannel, PaymentLaunch } from '../../../types/actions/money'
 import type { Store, TxStore } from '../../ports/store'
 import type { PaymentGateway, PaymentState } from '../../ports/payments'
-import { batchDocId } from '../batches'
+import { requestKeyDocId } from '../requestKeys'
 import { collections, type CardDoc, type VehicleDoc } from '../documents'
 import { postTransfers, type TransferInput } from '../ledger'
 import type {
@@ -61,7 +61,7 @@ export async function openRechargeOrder(
   now: Date,
   orderNo: string,
 ): Promise<RechargeOrderDoc> {
-  const keyId = batchDocId(request.accountId, 'recharge', request.key)
+  const keyId = requestKeyDocId(request.accountId, 'recharge', request.key)
   const fingerprint = fingerprintOf(request)
   const order = await store.transaction(async (tx) => {
     const key = await tx.get<Stored<RechargeKeyDoc>>(collections.rechargeKeys, keyId)

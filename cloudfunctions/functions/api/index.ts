@@ -13,6 +13,12 @@ import { AlipayPhone } from '../../adapters/alipay/alipayPhone'
 import { alipayConfigFromEnv, type AlipayConfig } from '../../adapters/alipay/alipayKeys'
 import { PlatformAuthError, type AlipayOAuth, type PlatformAuth } from '../../ports/platformAuth'
 import type { Store } from '../../ports/store'
+import { AlipayPaymentGateway } from '../../adapters/alipay/alipayPay'
+import type { CloudPayApi } from '../../adapters/wechatPay/cloudPayApi'
+import { alipayPayConfigFromEnv } from '../shared/alipayPayFromEnv'
+import { cloudbaseEnvId, ConfigurationError, fromEnv } from '../shared/configuration'
+import { wechatPayFromEnv } from '../shared/wechatPayFromEnv'
+import type { PaymentsDeps } from './context'
 
 /** What CloudBase's HTTP access hands the function. */
 interface HttpEvent {
@@ -30,7 +36,7 @@ interface HttpResponse {
   isBase64Encoded: false
 }
 
-export class ConfigurationError extends Error {}
+export { ConfigurationError }
 
 function secretFromEnv(name: string, minBytes: number): Buffer {
   const value = process.env[name]
@@ -53,14 +59,6 @@ const unconfiguredSms: Sms = {
   async send() {
     throw new ConfigurationError('短信服务未配置（设置 SMS_PROVIDER）')
   },
-}
-
-function fromEnv<T>(read: () => T): T {
-  try {
-    return read()
-  } catch (error) {
-    throw new ConfigurationError(error instanceof Error ? error.message : String(error))
-  }
 }
 
 function smsFromEnv(store: Store): Sms {
@@ -93,6 +91,24 @@ function platformAuthFromEnv(): PlatformAuth {
   }
 }
 
+/**
+ * WeChat Pay when WECHAT_PAY_SUB_MCH_ID is set (cloudPay, callback function payNotify); Alipay when
+ * ALIPAY_SELLER_ID is set (with ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY, ALIPAY_PUBLIC_KEY and
+ * ALIPAY_NOTIFY_URL). Neither: recharge answers PAYMENT_CHANNEL_UNAVAILABLE. alipay-sdk loads on
+ * the first Alipay call only, so a WeChat call never pays for it.
+ */
+function paymentsFromEnv(): PaymentsDeps {
+  const cloudPay = (cloud as unknown as { cloudPay: CloudPayApi }).cloudPay
+  const wechat = fromEnv(() => wechatPayFromEnv(cloudPay, () => cloudbaseEnvId(cloud.getWXContext().ENV)))
+  const alipay = fromEnv(() => alipayPayConfigFromEnv(process.env, { notifyUrl: 'required' }))
+  return {
+    gateways: {
+      ...(wechat ? { wechat: wechat.gateway } : {}),
+      ...(alipay ? { alipay: new AlipayPaymentGateway(alipay) } : {}),
+    },
+  }
+}
+
 let api: Api | null = null
 
 function getApi(): Api {
@@ -107,6 +123,7 @@ function getApi(): Api {
     store,
     sms: smsFromEnv(store),
     platformAuth: platformAuthFromEnv(),
+    payments: paymentsFromEnv(),
     clock: systemClock,
     secrets,
     log: (entry) => console.log(JSON.stringify({ type: 'api', ...entry })),
