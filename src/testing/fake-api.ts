@@ -1,6 +1,7 @@
 import type {
   AccountSummary,
   ActionName,
+  ActionRequest,
   ActionResponse,
   ApiEnvelope,
   ApiResult,
@@ -15,15 +16,18 @@ import type {
   VehicleSummary,
 } from '../../types'
 import { errorBody } from '../../types/errors'
+import { ApiError } from '../services/api/errors'
 
-/** What the stubbed transport answers per action: data, an error code, or a function of the payload. */
-export type FakeAnswer<A extends ActionName> =
+/**
+ * What the stubbed transport answers per action: data, an error code, a lost answer (`network`: the
+ * transport fails as when the phone is offline or the function timed out), or a function of the payload.
+ */
+export type FakeReply<A extends ActionName> =
   | { data: ActionResponse<A> }
   | { error: ErrorCode; message?: string; fields?: Record<string, string> }
-  | ((
-      payload: unknown,
-    ) =>
-      { data: ActionResponse<A> } | { error: ErrorCode; message?: string; fields?: Record<string, string> })
+  | { network: true }
+
+export type FakeAnswer<A extends ActionName> = FakeReply<A> | ((payload: unknown) => FakeReply<A>)
 
 export type FakeAnswers = { [A in ActionName]?: FakeAnswer<A> }
 
@@ -34,9 +38,18 @@ export function fakeSend(answers: FakeAnswers) {
     const entry = answers[action] as FakeAnswer<typeof action> | undefined
     if (!entry) return { ok: false, error: errorBody('UNKNOWN_ACTION'), requestId: 'test' }
     const answer = typeof entry === 'function' ? entry(envelope.payload) : entry
+    if ('network' in answer) throw ApiError.network()
     if ('data' in answer) return { ok: true, data: answer.data, requestId: 'test' } as ApiResult
     return { ok: false, error: errorBody(answer.error, answer.message, answer.fields), requestId: 'test' }
   }
+}
+
+/** The payloads one action was sent with, in order, from a mocked transport's calls. */
+export function payloadsOf<A extends ActionName>(
+  calls: ReadonlyArray<readonly [ApiEnvelope, ...unknown[]]>,
+  action: A,
+): ActionRequest<A>[] {
+  return calls.filter(([e]) => e.action === action).map(([e]) => e.payload as ActionRequest<A>)
 }
 
 export const me: Me = {

@@ -8,6 +8,7 @@ import { logout } from '../../services/api'
 import NavBar from '../../components/nav-bar'
 import VehicleCard from '../../components/vehicle-card'
 import { etcRoutes } from '../../packages/etc/routes'
+import { moneyRoutes } from '../../packages/money/routes'
 import ErrorRetry from '../../components/error-retry'
 import './index.scss'
 
@@ -96,12 +97,25 @@ export default function MePage() {
           </View>
         ))}
         {me?.showStoredValueMenu ? (
-          <View
-            className="me__menu-item me__stored-value me-menu-stored"
-            onClick={() => void Taro.navigateTo({ url: etcRoutes.soon('储值卡资金服务') })}
-          >
+          <View className="me__menu-item me__stored-value me-menu-stored">
             <Text>储值卡资金服务</Text>
-            <Text className="muted">即将上线</Text>
+            {/* 充值 / 预分配 / 历史记录 (seed 001 §2.8): the pages of packages/money */}
+            <View style={{ display: 'flex', gap: '8px' }}>
+              <Button
+                size="small"
+                type="primary"
+                className="me-stored-recharge"
+                onClick={go(moneyRoutes.recharge)}
+              >
+                充值
+              </Button>
+              <Button size="small" className="me-stored-allocate" onClick={go(moneyRoutes.allocate)}>
+                预分配
+              </Button>
+              <Button size="small" className="me-stored-records" onClick={go(moneyRoutes.records())}>
+                历史记录
+              </Button>
+            </View>
           </View>
         ) : null}
       </View>

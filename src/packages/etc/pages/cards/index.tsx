@@ -22,6 +22,7 @@ import {
   type StatusListChoice,
 } from '../../labels'
 import { etcRoutes } from '../../routes'
+import { moneyRoutes } from '../../../money/routes'
 import { checkCardNo, checkPlate } from '../../validate'
 import { useBalances, type Balances } from './useBalances'
 import '../../common.scss'
@@ -146,20 +147,26 @@ export default function CardsPage() {
             ) : (
               <Text className="muted">-</Text>
             )}
+            <Text
+              className="link etc-unallocated-records"
+              onClick={() => void Taro.navigateTo({ url: moneyRoutes.records() })}
+            >
+              历史记录
+            </Text>
           </View>
           <View className="etc-unallocated__actions">
             <Button
               size="small"
               type="primary"
               className="etc-unallocated-recharge"
-              onClick={() => void Taro.navigateTo({ url: etcRoutes.soon('充值') })}
+              onClick={() => void Taro.navigateTo({ url: moneyRoutes.recharge })}
             >
               充值
             </Button>
             <Button
               size="small"
               className="etc-unallocated-allocate"
-              onClick={() => void Taro.navigateTo({ url: etcRoutes.soon('预分配') })}
+              onClick={() => void Taro.navigateTo({ url: moneyRoutes.allocate })}
             >
               预分配
             </Button>

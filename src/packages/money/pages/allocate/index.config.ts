@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '预分配',
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 80,
+})

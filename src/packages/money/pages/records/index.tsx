@@ -1,0 +1,177 @@
+import { useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import { Segmented } from '@nutui/nutui-react-taro'
+import type { AllocationRecord, RechargeOrderView } from '../../../../../types'
+import { dateRangeProblems, recordsSpan, type DateRange } from '../../../../../types/dateRange'
+import ListWithFilters, { type ListState } from '../../../../components/list-with-filters'
+import MoneyText from '../../../../components/money-text'
+import NavBar from '../../../../components/nav-bar'
+import { formatShanghaiTime, shanghaiToday } from '../../../../components/date-time'
+import { usePagedList } from '../../../../hooks/usePagedList'
+import { useListPageEvents } from '../../../../hooks/useListPageEvents'
+import { useRequireLogin } from '../../../../hooks/useRequireLogin'
+import InfoList from '../../../etc/components/info-list'
+import StatusDateFilter, { quickRange, type RangeMode } from '../../../etc/pages/card/status-date-filter'
+import { creditedText, placeText } from '../../labels'
+import { moneyRoutes, type RecordsTab } from '../../routes'
+import { paymentChannelLabels, rechargeStatusLabels } from '../../rules'
+import '../../../etc/common.scss'
+import '../../../etc/pages/card/index.scss'
+import '../../common.scss'
+import './index.scss'
+
+/** 充值记录 / 预分配记录 / 圈存记录 (seed 001 §2.8.2). */
+const tabs = [
+  { label: '充值记录', value: 'recharge', className: 'money-records-tab-recharge' },
+  { label: '预分配记录', value: 'allocation', className: 'money-records-tab-allocation' },
+  { label: '圈存记录', value: 'load', className: 'money-records-tab-load' },
+]
+
+const isTab = (value: unknown): value is RecordsTab =>
+  value === 'recharge' || value === 'allocation' || value === 'load'
+
+/** 圈存记录 has no action yet: an empty list that says why. */
+const noLoads: ListState<never> & { refresh: () => Promise<void>; loadMore: () => Promise<void> } = {
+  items: [],
+  total: 0,
+  hasMore: false,
+  loading: false,
+  error: null,
+  loadMore: () => Promise.resolve(),
+  refresh: () => Promise.resolve(),
+}
+
+function RechargeRow({ order }: { order: RechargeOrderView }) {
+  const credited = order.status === 'paid' ? creditedText(order) : null
+  return (
+    <InfoList
+      className={`money-recharge-record money-recharge-record--${order.status}`}
+      rows={[
+        { label: '订单编号', value: order.orderNo },
+        { label: '充值时间', value: formatShanghaiTime(order.createdAt) },
+        { label: '充值方式', value: paymentChannelLabels[order.channel] },
+        { label: '充值到', value: placeText(order.target) },
+        { label: '充值金额(元)', value: <MoneyText fen={order.amount} /> },
+        { label: '充值交易流水号', value: order.providerTradeNo ?? '-' },
+        {
+          label: '状态',
+          value: (
+            <Text className={`money-status money-status--${order.status}`}>
+              {rechargeStatusLabels[order.status]}
+            </Text>
+          ),
+        },
+      ]}
+    >
+      {credited && order.target.kind === 'account' && order.creditedTo?.kind === 'card' ? (
+        <Text className="money-field__hint money-recharge-record__credited">{credited}</Text>
+      ) : null}
+      {order.status === 'pending' ? (
+        <Text
+          className="money-link money-recharge-record__check"
+          onClick={() => void Taro.navigateTo({ url: moneyRoutes.rechargeResult(order.orderNo) })}
+        >
+          查看支付结果
+        </Text>
+      ) : null}
+    </InfoList>
+  )
+}
+
+function AllocationRow({ record }: { record: AllocationRecord }) {
+  return (
+    <InfoList
+      className="money-allocation-record"
+      rows={[
+        { label: '车牌号码', value: record.plate },
+        { label: 'ETC通行卡卡号', value: record.cardNo },
+        { label: '预分配时间', value: formatShanghaiTime(record.at) },
+        { label: '预分配金额(元)', value: <MoneyText fen={record.amount} /> },
+        { label: '数据来源', value: record.source },
+      ]}
+    />
+  )
+}
+
+export function RecordsView({ initialTab = 'recharge' }: { initialTab?: RecordsTab }) {
+  const loggedIn = useRequireLogin()
+  const [tab, setTab] = useState<RecordsTab>(initialTab)
+  const [today] = useState(shanghaiToday)
+  const [mode, setMode] = useState<RangeMode>('1y')
+  const [range, setRange] = useState<DateRange>(() => quickRange('1y', today, recordsSpan))
+  const recharges = usePagedList('recharge.list', range, { enabled: loggedIn && tab === 'recharge' })
+  const allocations = usePagedList('allocation.list', range, { enabled: loggedIn && tab === 'allocation' })
+
+  useListPageEvents(tab === 'recharge' ? recharges : tab === 'allocation' ? allocations : noLoads)
+
+  const applyRange = (nextMode: RangeMode, next: DateRange) => {
+    setMode(nextMode)
+    setRange(next)
+    // the filter shows its own message; only a range the server accepts is asked for
+    if (dateRangeProblems(next, recordsSpan, today).length === 0) {
+      recharges.setFilters(next)
+      allocations.setFilters(next)
+    }
+  }
+
+  const header = (
+    <View>
+      <Segmented
+        className="money-records__tabs"
+        options={tabs}
+        value={tab}
+        onChange={(value) => {
+          if (isTab(value)) setTab(value)
+        }}
+      />
+      {tab !== 'load' ? (
+        <View className="card money-records__filters">
+          <StatusDateFilter
+            mode={mode}
+            value={range}
+            today={today}
+            span={recordsSpan}
+            onChange={applyRange}
+          />
+        </View>
+      ) : null}
+    </View>
+  )
+
+  return (
+    <View className="money-records page">
+      <NavBar title="历史记录" />
+      {tab === 'recharge' ? (
+        <ListWithFilters
+          header={header}
+          list={recharges}
+          emptyText="所选时间内暂无充值记录"
+          keyOf={(o) => o.orderNo}
+          renderItem={(o) => <RechargeRow order={o} />}
+        />
+      ) : tab === 'allocation' ? (
+        <ListWithFilters
+          header={header}
+          list={allocations}
+          emptyText="所选时间内暂无预分配记录"
+          keyOf={(r) => `${r.allocationId}-${r.cardId}`}
+          renderItem={(r) => <AllocationRow record={r} />}
+        />
+      ) : (
+        <ListWithFilters
+          header={header}
+          list={noLoads}
+          emptyText="圈存记录将随蓝牙圈存功能上线"
+          keyOf={() => ''}
+          renderItem={() => null}
+        />
+      )}
+    </View>
+  )
+}
+
+export default function RecordsPage() {
+  const { params } = useRouter()
+  return <RecordsView initialTab={isTab(params.tab) ? params.tab : 'recharge'} />
+}
