@@ -1,10 +1,6 @@
 import { formatYuan, MoneyError, parseYuan, type Fen } from '../../../types/money'
-// types/moneyRules.ts builds no schema (its only import is a type): the pages take its values here,
-// in one place. eslint.config.mjs does not list it among the zod-free modules yet.
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- zod-free, see above
 import { maxAllocationCards, maxRechargeFen, minRechargeFen } from '../../../types/moneyRules'
 
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- zod-free, see above
 export * from '../../../types/moneyRules'
 
 /** What an amount field holds: nothing yet, a valid amount in fen, or the reason it is not one. */
