@@ -28,6 +28,25 @@ export default defineAppConfig({
         'pages/soon/index',
       ],
     },
+    {
+      root: 'packages/money',
+      pages: [
+        'pages/recharge/index',
+        'pages/recharge-result/index',
+        'pages/allocate/index',
+        'pages/records/index',
+      ],
+    },
+    {
+      // staff only (operator-cli.ts makes the accounts); reached by URL, never from a driver's screen
+      root: 'packages/operator',
+      pages: ['pages/login/index', 'pages/reconciliation/index', 'pages/reconciliation-detail/index'],
+    },
+    {
+      // 导出记录: the files every list's 导出 makes (core/exports), downloadable 30 days
+      root: 'packages/exports',
+      pages: ['pages/records/index'],
+    },
   ],
   window: {
     navigationBarBackgroundColor: '#ffffff',

@@ -3,23 +3,35 @@ import type { ApiErrorBody } from './errors'
 import type { authRequestSchemas, AuthResponses } from './actions/auth'
 import type { etcRequestSchemas, EtcResponses } from './actions/etc'
 import type { moneyRequestSchemas, MoneyResponses } from './actions/money'
+import type { operatorRequestSchemas, OperatorResponses } from './actions/operator'
+import type { exportsRequestSchemas, ExportsResponses } from './actions/exports'
 
 export * from './actions/auth'
 export * from './actions/etc'
 export * from './actions/money'
+export * from './actions/operator'
+export * from './actions/exports'
 
 /**
  * Request schemas of every action, as a type: each domain keeps its actions and their schemas
  * in types/actions/<domain>.ts, and the api function loads a domain's schemas on its first call
  * (cloudfunctions/functions/api/domains.ts), so a cold start builds only what it serves.
  */
-export type RequestSchemas = typeof authRequestSchemas & typeof etcRequestSchemas & typeof moneyRequestSchemas
+export type RequestSchemas = typeof authRequestSchemas &
+  typeof etcRequestSchemas &
+  typeof moneyRequestSchemas &
+  typeof operatorRequestSchemas &
+  typeof exportsRequestSchemas
 
 export type ActionName = keyof RequestSchemas
 export type ActionRequest<A extends ActionName> = z.input<RequestSchemas[A]>
 export type ParsedRequest<A extends ActionName> = z.output<RequestSchemas[A]>
 
-export type ActionResponses = AuthResponses & EtcResponses & MoneyResponses
+export type ActionResponses = AuthResponses &
+  EtcResponses &
+  MoneyResponses &
+  OperatorResponses &
+  ExportsResponses
 export type ActionResponse<A extends ActionName> = ActionResponses[A]
 
 // every action has a response type and every response type an action

@@ -40,6 +40,12 @@ export const errorCatalog = {
   PAYMENT_CHANNEL_UNAVAILABLE: { status: 400, message: '当前环境不支持该充值方式' },
   PAYMENT_UNAVAILABLE: { status: 503, message: '支付渠道暂时无法连接，请稍后重试' },
   REQUEST_KEY_REUSED: { status: 409, message: '该请求编号已用于另一项操作，请重新发起' },
+  EXPORT_EMPTY: { status: 409, message: '没有符合条件的记录，无需导出' },
+  EXPORT_TOO_LARGE: { status: 413, message: '符合条件的记录过多，请缩小查询范围后分批导出' },
+  EXPORT_BUSY: { status: 429, message: '已有导出任务正在进行，请等待完成后再导出' },
+  EXPORT_NOT_READY: { status: 409, message: '导出文件尚未生成，请稍后再试' },
+  EXPORT_EXPIRED: { status: 410, message: '导出文件已过期，请重新导出' },
+  EXPORT_UNAVAILABLE: { status: 503, message: '导出文件暂时无法下载，请稍后再试' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>
 

@@ -1,6 +1,8 @@
 import dayjs from 'dayjs'
 import timezone from 'dayjs/plugin/timezone'
 import utc from 'dayjs/plugin/utc'
+import type { Condition } from '../ports/store'
+import type { DateRange } from '../../types/dateRange'
 
 dayjs.extend(utc)
 dayjs.extend(timezone)
@@ -21,4 +23,17 @@ export function shanghaiMonth(at: Date): string {
 /** The instant of a Shanghai wall-clock time, e.g. ('2025-03-01 08:30'). */
 export function shanghaiInstant(wallClock: string): Date {
   return dayjs.tz(wallClock, businessTimeZone).toDate()
+}
+
+/**
+ * Store conditions on an instant field for the Shanghai days from..to (both inclusive): from 00:00
+ * of `from` up to 00:00 after `to`. Lists filter their records with it, and so do their exports.
+ */
+export function shanghaiDayConditions(field: string, range: DateRange): Condition[] {
+  const start = dayjs.tz(`${range.from} 00:00`, businessTimeZone)
+  const end = dayjs.tz(`${range.to} 00:00`, businessTimeZone).add(1, 'day')
+  return [
+    { field, op: 'gte', value: start.toDate().toISOString() },
+    { field, op: 'lt', value: end.toDate().toISOString() },
+  ]
 }

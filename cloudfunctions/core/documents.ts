@@ -43,6 +43,18 @@ export const collections = {
   allocationRecords: 'allocationRecords',
   /** Payment notifications that were refused (forged, mismatched, unknown orders), for audit. */
   paymentNotices: 'paymentNotices',
+  /** 导出记录 (core/exports): one per export job and its file; queued → running → ready → expired. */
+  exports: 'exports',
+  /** Per account, the exports not yet finished: caps them under concurrent requests (core/exports). */
+  exportSlots: 'exportSlots',
+  /** Operator accounts (core/operators): staff made by tools/cloudbase/operator-cli.ts, never by a login. */
+  operators: 'operators',
+  /** Operator sessions: apart from drivers' sessions, so neither token kind can pass as the other. */
+  operatorSessions: 'operatorSessions',
+  /** Payments no order could take (core/money/reconcile.ts), each refunded once under its own refund number. */
+  orphanPayments: 'orphanPayments',
+  /** Daily reconciliation reports, `<provider>:<day>` (core/money/reconcile.ts). */
+  reconciliationReports: 'reconciliationReports',
 } as const
 
 export type CollectionName = (typeof collections)[keyof typeof collections]

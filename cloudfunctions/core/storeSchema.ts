@@ -75,6 +75,19 @@ const specs: Record<CollectionName, readonly IndexSpec[]> = {
   [collections.allocations]: [],
   [collections.allocationRecords]: [index('accountId', 'at')],
   [collections.paymentNotices]: [index('orderNo', 'at')],
+  // 导出记录 by account, newest first; the scheduler's work by status and due time (queued: oldest
+  // first, running: lease end, ready: expiry)
+  [collections.exports]: [index('accountId', 'createdAt'), index('status', 'dueAt')],
+  // read by id only
+  [collections.exportSlots]: [],
+  // operators are read by id (the login name's key); the CLI lists them all, by id
+  [collections.operators]: [],
+  // an operator's live sessions, ended together when the CLI disables it or resets its password
+  [collections.operatorSessions]: [index('operatorId', 'revokedAt')],
+  // payDueRefunds: a provider's orphans still owed back, oldest first
+  [collections.orphanPayments]: [index('provider', 'status', 'detectedAt')],
+  // read by id; the operator page lists a provider's days
+  [collections.reconciliationReports]: [index('provider', 'day')],
 }
 
 export const storeSchema: readonly CollectionSpec[] = Object.entries(specs).map(([name, indexes]) => ({

@@ -69,6 +69,7 @@ export function rechargeOrder(over: Partial<RechargeOrderView> = {}): RechargeOr
     orderNo: 'R20261123095445000000001',
     amount: fen(10_000),
     channel: 'wechat',
+    source: '微信小程序',
     status: 'pending',
     target: { kind: 'account' },
     creditedTo: null,

@@ -185,7 +185,9 @@ describe.each(adapters)('stored-value money on %s', (adapter) => {
       }),
     ])
     const recharges = await w.ok('recharge.list', {}, zhang)
-    expect(recharges.items.map((o) => [o.orderNo, o.status])).toEqual([[created.order.orderNo, 'paid']])
+    expect(recharges.items.map((o) => [o.orderNo, o.status, o.source])).toEqual([
+      [created.order.orderNo, 'paid', '微信小程序'],
+    ])
     await expectSoundLedger(w.store)
   })
 

@@ -36,6 +36,7 @@
 import { EJSON, BSONRegExp } from 'bson'
 import { Query } from 'mingo'
 import { randomUUID } from 'node:crypto'
+import type { StorageApiHandler } from './storage'
 
 export type ConflictMode = 'write' | 'commit'
 
@@ -104,6 +105,8 @@ export class CloudbaseEmulator {
   stats: EmulatorStats = { requests: 0, byAction: {}, conflicts: 0 }
   /** The environment's WeChat Pay merchant, when a test gives it one (cloudPay.ts). */
   cloudPay?: WxPayApiHandler
+  /** The environment's cloud storage, when a test gives it one (storage.ts). */
+  storage?: StorageApiHandler
   private collections = new Map<string, Collection>()
   private txns = new Map<string, Txn>()
   private seq = 0

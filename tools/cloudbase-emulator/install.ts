@@ -61,6 +61,12 @@ export function routeSdkToEmulators(): void {
       const answer = await emulator.cloudPay.handle(args.params)
       return Buffer.isBuffer(answer) || !answer.code ? answer : processReturn(answer)
     }
+    // cloud storage goes through the same request(): @cloudbase/node-sdk storage/index.js
+    if (typeof args.params.action === 'string' && args.params.action.startsWith('storage.')) {
+      if (!emulator.storage) throw new Error(`no storage emulator for environment "${env}"`)
+      const answer = await emulator.storage.handle(args.params)
+      return answer.code ? processReturn(answer) : answer
+    }
     const result = await emulator.handle(args.params)
     if (result.code) return processReturn(result)
     return result

@@ -15,6 +15,7 @@ import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import type { ApiResult } from '../../types/api'
 import { errorBody, type ErrorCode } from '../../types/errors'
 import { renderOutboxPage } from './outboxPage'
+import { serveExports } from './exportDownload'
 import {
   alipayNotifyPath,
   cashierPathPrefix,
@@ -367,6 +368,8 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
       return
     }
     const path = (req.url ?? '/').split('?')[0]
+    // export downloads (GET /exports/file/…); queued exports run after each api call
+    if (await serveExports(req, res, path, { ...opts, store, log })) return
     if (path === '/api') return handleApi(req, res)
     if (req.method === 'GET' && path === '/dev/outbox') return handleOutbox(res, false)
     if (req.method === 'GET' && path === '/dev/outbox.json') return handleOutbox(res, true)

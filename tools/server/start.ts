@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { systemClock } from '../../cloudfunctions/ports/clock'
+import { demoOperator } from '../demo/seedOperators'
 import { seedDemo } from '../demo/seed'
 import { loadSandboxKeys, loadSecrets } from './secrets'
 import { createLocalServer, type LocalServer, type LocalServerOptions } from './server'
@@ -126,6 +127,9 @@ async function main(): Promise<void> {
   for (const login of logins.filter((l) => isNickname(l.label))) console.log(`  ${login.label}`)
   console.log(
     `登录页输入手机号，勾选协议，点“获取验证码”，验证码会打印在本窗口（“短信验证码 …”一行），也可到 ${outboxUrl} 查看。`,
+  )
+  console.log(
+    `对账操作员（网页端）：${server.url}/#/packages/operator/pages/login/index  登录名 ${demoOperator.loginName}  密码 ${demoOperator.password}`,
   )
   console.log('按 Ctrl-C 停止。')
 

@@ -165,6 +165,8 @@ export interface RechargeOrderView {
   orderNo: string
   amount: Fen
   channel: PaymentChannel
+  /** 充值来源: 微信小程序 / 支付宝小程序 / 网站. */
+  source: string
   status: RechargeStatus
   /** 用户账户, or the card's plate and masked number. */
   target: { kind: 'account' } | { kind: 'card'; cardId: string; plate: string; cardNo: string }

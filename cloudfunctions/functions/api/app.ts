@@ -9,8 +9,8 @@ import { StoreError, type Store } from '../../ports/store'
 import type { ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
 import { findAction } from './domains'
-import { ActionError, type ActionContext, type Caller, type PaymentsDeps } from './context'
-import { resolveIdentity } from './identity'
+import { ActionError, type ActionContext, type Caller, type ExportsDeps, type PaymentsDeps } from './context'
+import { resolveIdentity, resolveOperator } from './identity'
 import { fieldErrors } from './validation'
 
 export type { Caller, Identity } from './context'
@@ -33,6 +33,8 @@ export interface ApiDeps {
   captcha?: CaptchaRenderer
   /** WeChat Pay / Alipay (and the local sandbox); without it recharge answers PAYMENT_CHANNEL_UNAVAILABLE. */
   payments?: PaymentsDeps
+  /** Export files; without it a WeChat download link answers EXPORT_UNAVAILABLE. */
+  exports?: ExportsDeps
   /** One entry per call; never carries personal data. */
   log?: (entry: ApiLogEntry) => void
   /** Unexpected failures, for the operator's log only (never sent to the client). */
@@ -91,6 +93,9 @@ export function createApi(deps: ApiDeps): Api {
     const { handler } = found
     const input = parsed.data as never
     if (handler.access === 'public') return handler.run(ctx, input)
+    if (handler.access === 'operator') {
+      return handler.run({ ...ctx, operator: await resolveOperator(ctx, handler.role) }, input)
+    }
     const identity = await resolveIdentity(ctx)
     return handler.run({ ...ctx, identity }, input)
   }

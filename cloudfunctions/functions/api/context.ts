@@ -6,8 +6,10 @@ import type { Secrets } from '../../ports/secrets'
 import type { Sms } from '../../ports/sms'
 import type { Store } from '../../ports/store'
 import type { PaymentGateway } from '../../ports/payments'
+import type { FileStorage } from '../../ports/files'
 import type { PaymentChannel } from '../../../types/moneyRules'
 import type { UserType } from '../../../types/enums'
+import type { OperatorRole } from '../../../types/actions/operator'
 import type { ErrorCode } from '../../../types/errors'
 
 /** Who is calling, as the platform (not the request body) tells us. */
@@ -42,6 +44,13 @@ export interface PaymentsDeps {
   sandboxCashier?: (orderNo: string) => string
 }
 
+/** Export files (core/exports): where they are stored, and who hears that a job was queued. */
+export interface ExportsDeps {
+  files: FileStorage
+  /** A job was queued: the local server runs it at once; on CloudBase the scheduler runs it. */
+  queued?: () => void
+}
+
 export interface ActionContext {
   store: Store
   sms: Sms
@@ -53,12 +62,29 @@ export interface ActionContext {
   /** Missing: the svg-captcha renderer (actions/authCaptcha.ts). */
   captcha?: CaptchaRenderer
   payments?: PaymentsDeps
+  /** Missing: exports queue and list, but a WeChat download link answers EXPORT_UNAVAILABLE. */
+  exports?: ExportsDeps
   caller: Caller
   requestId: string
 }
 
 export interface AuthedContext extends ActionContext {
   identity: Identity
+}
+
+/** A logged-in operator (identity.ts resolveOperator): never a driver, never through an OPENID. */
+export interface OperatorIdentity {
+  operatorId: string
+  loginName: string
+  name: string
+  roles: OperatorRole[]
+  outletId: string | null
+  sessionId: string
+  expiresAt: string
+}
+
+export interface OperatorContext extends ActionContext {
+  operator: OperatorIdentity
 }
 
 /** A failure an action answers on purpose; anything else thrown becomes INTERNAL. */

@@ -12,6 +12,8 @@ const domainLoaders = {
   auth: () => import('./actions/authHandlers').then((m) => m.authDomain),
   etc: () => import('./actions/etcHandlers').then((m) => m.etcDomain),
   money: () => import('./actions/moneyHandlers').then((m) => m.moneyDomain),
+  operator: () => import('./actions/operatorHandlers').then((m) => m.operatorDomain),
+  exports: () => import('./actions/exportsHandlers').then((m) => m.exportsDomain),
 } satisfies Record<string, () => Promise<ActionDomain>>
 
 export type DomainName = keyof typeof domainLoaders
@@ -30,6 +32,8 @@ export const domainOfPrefix: Readonly<Record<ActionPrefix, DomainName>> = {
   money: 'money',
   recharge: 'money',
   allocation: 'money',
+  operator: 'operator',
+  exports: 'exports',
 }
 
 export const domainNames = Object.keys(domainLoaders) as DomainName[]

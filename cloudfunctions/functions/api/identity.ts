@@ -1,12 +1,28 @@
 import { collections, type AccountDoc, type SessionDoc, type WechatBindingDoc } from '../../core/documents'
+import {
+  checkOperatorSession,
+  type OperatorDoc,
+  type OperatorSessionDoc,
+} from '../../core/operators/operatorAccounts'
+import { isOperatorToken, verifyOperatorToken } from '../../core/operators/operatorTokens'
 import { verifySessionToken } from '../../core/sessionTokens'
-import { ActionError, type ActionContext, type Identity, type PrincipalIdentity } from './context'
+import type { OperatorRole } from '../../../types/actions/operator'
+import {
+  ActionError,
+  type ActionContext,
+  type Identity,
+  type OperatorIdentity,
+  type PrincipalIdentity,
+} from './context'
+
+/** What finding the session of a call needs (also the export download, outside the router). */
+export type SessionLookup = Pick<ActionContext, 'caller' | 'store' | 'clock' | 'secrets'>
 
 /**
  * The logged-in principal, from the platform only: the WeChat OPENID binding or a signed,
  * unrevoked token. The token's subject is the principal id (see actions/authSessions.ts).
  */
-export async function resolvePrincipal(ctx: ActionContext): Promise<PrincipalIdentity> {
+export async function resolvePrincipal(ctx: SessionLookup): Promise<PrincipalIdentity> {
   const { caller, store, clock } = ctx
   const now = clock.now()
   if (caller.platform === 'wechat') {
@@ -27,6 +43,8 @@ export async function resolvePrincipal(ctx: ActionContext): Promise<PrincipalIde
     }
   }
   if (!caller.token) throw new ActionError('UNAUTHENTICATED')
+  // An operator's token never stands for a driver (operator tokens are another kind: operatorTokens.ts).
+  if (isOperatorToken(caller.token)) throw new ActionError('FORBIDDEN', operatorOnlyDriverMessage)
   const check = await verifySessionToken(caller.token, ctx.secrets.sessionKey, now)
   if (!check.ok) throw new ActionError(check.reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_INVALID')
   const session = await store.get<SessionDoc & { [key: string]: unknown }>(
@@ -47,7 +65,7 @@ export async function resolvePrincipal(ctx: ActionContext): Promise<PrincipalIde
 }
 
 /** Account actions: the principal must have bound and chosen an account. */
-export async function resolveIdentity(ctx: ActionContext): Promise<Identity> {
+export async function resolveIdentity(ctx: SessionLookup): Promise<Identity> {
   const principal = await resolvePrincipal(ctx)
   if (!principal.accountId) throw new ActionError('BINDING_REQUIRED')
   const account = await ctx.store.get<AccountDoc & { [key: string]: unknown }>(
@@ -60,5 +78,53 @@ export async function resolveIdentity(ctx: ActionContext): Promise<Identity> {
     userType: account.userType,
     loginPhoneHash: account.loginPhoneHash,
     session: principal.session,
+  }
+}
+
+const operatorOnlyDriverMessage = '操作员账号不能办理车主业务，请使用车主账号登录'
+
+/**
+ * Operator actions: an operator token (never a driver's token, never a WeChat OPENID: operators
+ * use the HTTP API) whose session is live, whose operator is enabled and holds `role`.
+ */
+export async function resolveOperator(
+  ctx: ActionContext,
+  role: OperatorRole | null,
+): Promise<OperatorIdentity> {
+  const { caller, store, clock } = ctx
+  const now = clock.now()
+  if (caller.platform === 'wechat') throw new ActionError('FORBIDDEN', '操作员请在网页端登录')
+  if (!caller.token) throw new ActionError('UNAUTHENTICATED', '请先以操作员身份登录')
+  const check = await verifyOperatorToken(caller.token, ctx.secrets.sessionKey, now)
+  if (!check.ok) {
+    if (check.reason === 'notOperator') throw new ActionError('FORBIDDEN', '该功能仅限操作员使用')
+    throw new ActionError(check.reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_INVALID')
+  }
+  const session = await store.get<OperatorSessionDoc & { [key: string]: unknown }>(
+    collections.operatorSessions,
+    check.claims.sessionId,
+  )
+  if (!session || session.operatorId !== check.claims.operatorId) throw new ActionError('SESSION_INVALID')
+  const operator = await store.get<OperatorDoc & { [key: string]: unknown }>(
+    collections.operators,
+    session.operatorId,
+  )
+  if (!operator) throw new ActionError('SESSION_INVALID')
+  const live = checkOperatorSession(session, operator, now)
+  if (!live.ok) {
+    if (live.reason === 'expired') throw new ActionError('SESSION_EXPIRED')
+    if (live.reason === 'disabled') throw new ActionError('SESSION_INVALID', '操作员账号已停用，请联系管理员')
+    if (live.reason === 'revoked') throw new ActionError('SESSION_INVALID', '您已退出登录，请重新登录')
+    throw new ActionError('SESSION_INVALID', '密码已重置，请重新登录')
+  }
+  if (role && !operator.roles.includes(role)) throw new ActionError('FORBIDDEN', '当前操作员没有此项权限')
+  return {
+    operatorId: operator.id,
+    loginName: operator.loginName,
+    name: operator.name,
+    roles: operator.roles,
+    outletId: operator.outletId,
+    sessionId: session.id,
+    expiresAt: session.expiresAt,
   }
 }

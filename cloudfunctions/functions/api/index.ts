@@ -19,9 +19,12 @@ import { alipayPayConfigFromEnv } from '../shared/alipayPayFromEnv'
 import { cloudbaseEnvId, ConfigurationError, fromEnv } from '../shared/configuration'
 import { wechatPayFromEnv } from '../shared/wechatPayFromEnv'
 import type { PaymentsDeps } from './context'
+import { createCloudbaseFiles, type CloudStorageApi } from '../../adapters/cloudbase/files'
+import type { ExportDownloadDeps } from './actions/exportsDownload'
+import { exportFileOverHttp, type HttpAccessGet } from './actions/exportsHttp'
 
 /** What CloudBase's HTTP access hands the function. */
-interface HttpEvent {
+interface HttpEvent extends HttpAccessGet {
   httpMethod: string
   headers: Record<string, string | undefined>
   body?: string | null
@@ -33,7 +36,8 @@ interface HttpResponse {
   statusCode: number
   headers: Record<string, string>
   body: string
-  isBase64Encoded: false
+  /** true only for an export file (actions/exportsHttp.ts). */
+  isBase64Encoded: boolean
 }
 
 export { ConfigurationError }
@@ -110,6 +114,8 @@ function paymentsFromEnv(): PaymentsDeps {
 }
 
 let api: Api | null = null
+/** What the export download over HTTP access needs, made with the api (getApi). */
+let exportDownloads: ExportDownloadDeps | null = null
 
 function getApi(): Api {
   if (api) return api
@@ -119,8 +125,12 @@ function getApi(): Api {
   const databaseConfig = { throwOnNotFound: false } as Parameters<typeof cloud.database>[0]
   const store = createCloudbaseStore(cloud.database(databaseConfig) as unknown as CloudbaseDatabase)
   const secrets = secretsFromEnv()
+  // export files live in cloud storage: WeChat downloads them by temporary URL, Alipay through us
+  const files = createCloudbaseFiles(cloud as unknown as CloudStorageApi)
+  exportDownloads = { store, files, clock: systemClock, secrets }
   api = createApi({
     store,
+    exports: { files },
     sms: smsFromEnv(store),
     platformAuth: platformAuthFromEnv(),
     payments: paymentsFromEnv(),
@@ -167,6 +177,13 @@ function failure(code: 'INVALID_INPUT' | 'INTERNAL', message?: string): ApiResul
 }
 
 async function handleHttp(event: HttpEvent): Promise<HttpResponse> {
+  if (event.httpMethod.toUpperCase() === 'GET') {
+    getApi()
+    const file = exportDownloads
+      ? await exportFileOverHttp(exportDownloads, event, callerFromHttp(event))
+      : null
+    if (file) return file
+  }
   if (event.httpMethod.toUpperCase() !== 'POST')
     return httpResponse(failure('INVALID_INPUT', '接口只接受 POST 请求'))
   const text = event.isBase64Encoded

@@ -56,11 +56,12 @@ test('each job works within its share; a failing job does not stop the next; a s
   expect(run.jobs[1].error).toBe('boom')
 })
 
-test('the default run: close expired orders, reconcile, pay refunds, in that order, within 40 s', () => {
+test('the default run: close expired orders, reconcile, pay refunds, exports, in that order, within 40 s', () => {
   expect(schedulerJobs.map((job) => job.name)).toEqual([
     'closeExpiredOrders',
     'reconcileStatements',
     'payDueRefunds',
+    'exports',
   ])
   expect(schedulerJobs.reduce((total, job) => total + job.budgetMs, 0)).toBeLessThanOrEqual(40_000)
 })

@@ -1,3 +1,4 @@
+import type { FileStorage } from '../../ports/files'
 import { workBudget, type WorkBudget } from '../../core/money/workBudget'
 import type { Clock } from '../../ports/clock'
 import type { PaymentGateway } from '../../ports/payments'
@@ -19,6 +20,8 @@ export interface SchedulerJobContext {
   store: Store
   clock: Clock
   gateways: Partial<Record<PaymentChannel, PaymentGateway>>
+  /** Where export files live (cloud storage); without it the export jobs are skipped. */
+  files?: FileStorage
   /** The run's instant (the business clock: order expiry, statement days). */
   now: Date
   /** The job's share of the run: check `allows()` before each item. */
@@ -53,6 +56,7 @@ export interface SchedulerDeps {
   store: Store
   clock: Clock
   gateways: Partial<Record<PaymentChannel, PaymentGateway>>
+  files?: FileStorage
   /** The jobs of each run, in order: schedulerJobs (jobs.ts) unless a test names others. */
   jobs?: readonly SchedulerJob[]
   /**
@@ -95,6 +99,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
             store: deps.store,
             clock: deps.clock,
             gateways: deps.gateways,
+            files: deps.files,
             now,
             budget: share,
             log,

@@ -1,5 +1,6 @@
 import cloud from 'wx-server-sdk'
 import { AlipayPaymentGateway } from '../../adapters/alipay/alipayPay'
+import { createCloudbaseFiles, type CloudStorageApi } from '../../adapters/cloudbase/files'
 import { createCloudbaseStore, type CloudbaseDatabase } from '../../adapters/cloudbase/cloudbaseStore'
 import type { CloudPayApi } from '../../adapters/wechatPay/cloudPayApi'
 import { systemClock } from '../../ports/clock'
@@ -10,7 +11,7 @@ import { createScheduler, type Scheduler, type SchedulerRun } from './handler'
 
 /**
  * The scheduler cloud function, called by its timer trigger (cloudbaserc.json): closes expired
- * orders, reconciles the providers' statements, pays refunds owed (jobs.ts). The payment gateways
+ * orders, reconciles the providers' statements, pays refunds owed, writes and expires export files (jobs.ts). The payment gateways
  * come from the same variables as the api's: WeChat Pay when WECHAT_PAY_SUB_MCH_ID is set, Alipay
  * when ALIPAY_SELLER_ID is (with its app id and keys). alipay-sdk loads on the first Alipay call.
  */
@@ -35,6 +36,7 @@ function getScheduler(): Scheduler {
       // a bill download may not eat the run: 15 s, not the adapter's 30 s (a failed one is retried next run)
       ...(alipay ? { alipay: new AlipayPaymentGateway({ ...alipay, downloadTimeoutMs: 15_000 }) } : {}),
     },
+    files: createCloudbaseFiles(cloud as unknown as CloudStorageApi),
     log: (line) => console.log(line),
   })
   return scheduler

@@ -1,4 +1,5 @@
 import { closeExpiredOrders } from '../../core/money/closeExpired'
+import { exportJobs } from '../../core/exports/jobs'
 import { collections } from '../../core/documents'
 import { reconcileDay, reconciliationReportId, statementDaysDue } from '../../core/money/reconcile'
 import type { ReconciliationReportDoc } from '../../core/money/reconciliationDocuments'
@@ -17,7 +18,7 @@ const firstFew = <T>(items: readonly T[]) => items.slice(0, 10)
 /** Unpaid orders past their expiry: closed at the provider and here, or credited if paid meanwhile. */
 export const closeExpiredJob: SchedulerJob = {
   name: 'closeExpiredOrders',
-  budgetMs: 10_000,
+  budgetMs: 8_000,
   items: 200,
   async run({ store, gateways, now, budget }) {
     const run = await closeExpiredOrders(store, gateways, now, budget)
@@ -40,7 +41,7 @@ export const closeExpiredJob: SchedulerJob = {
  */
 export const reconcileJob: SchedulerJob = {
   name: 'reconcileStatements',
-  budgetMs: 18_000,
+  budgetMs: 15_000,
   async run({ store, gateways, now, budget }: SchedulerJobContext) {
     const days = statementDaysDue(now)
     const results: Array<{ provider: string; day: string; state: string; detail?: unknown }> = []
@@ -98,7 +99,7 @@ export const reconcileJob: SchedulerJob = {
 /** Refunds owed (payments after close, orphans), each under its own refund number. */
 export const refundsJob: SchedulerJob = {
   name: 'payDueRefunds',
-  budgetMs: 12_000,
+  budgetMs: 10_000,
   items: 100,
   async run({ store, gateways, now, budget }) {
     const runs = []
@@ -118,5 +119,24 @@ export const refundsJob: SchedulerJob = {
   },
 }
 
+/**
+ * Export files (core/exports/jobs.ts): queued exports written to xlsx, expired ones removed. A 20,000-row
+ * export takes about 3 s; a longer queue continues next run.
+ */
+export const exportsJob: SchedulerJob = {
+  name: 'exports',
+  budgetMs: 7_000,
+  async run({ store, files, now, budget, log }) {
+    if (!files) return { skipped: 'no file storage' }
+    const results: Record<string, unknown> = {}
+    for (const job of exportJobs) {
+      const ms = budget.remainingMs()
+      if (ms <= 0) break
+      results[job.name] = await job.run({ store, files, log }, now, ms)
+    }
+    return results
+  },
+}
+
 /** Every run, in this order. A new job is one line here. */
-export const schedulerJobs: readonly SchedulerJob[] = [closeExpiredJob, reconcileJob, refundsJob]
+export const schedulerJobs: readonly SchedulerJob[] = [closeExpiredJob, reconcileJob, refundsJob, exportsJob]

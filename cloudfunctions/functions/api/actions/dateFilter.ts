@@ -1,6 +1,4 @@
-import dayjs from 'dayjs'
-import { businessTimeZone, shanghaiDay } from '../../../core/businessTime'
-import type { Condition } from '../../../ports/store'
+import { shanghaiDay } from '../../../core/businessTime'
 import {
   resolveDateRange,
   type DateRange,
@@ -21,12 +19,5 @@ export function appliedDateRange(ctx: ActionContext, input: DateRangeInput, span
   throw new ActionError('INVALID_INPUT', resolved.problems[0].message, fields)
 }
 
-/** Conditions on an instant field for Shanghai days from..to: 00:00 of `from` up to 00:00 after `to`. */
-export function shanghaiDayConditions(field: string, range: DateRange): Condition[] {
-  const start = dayjs.tz(`${range.from} 00:00`, businessTimeZone)
-  const end = dayjs.tz(`${range.to} 00:00`, businessTimeZone).add(1, 'day')
-  return [
-    { field, op: 'gte', value: start.toDate().toISOString() },
-    { field, op: 'lt', value: end.toDate().toISOString() },
-  ]
-}
+/** Conditions on an instant field for Shanghai days from..to (core/businessTime.ts; exports use it too). */
+export { shanghaiDayConditions } from '../../../core/businessTime'

@@ -2,12 +2,15 @@ import { randomInt } from 'node:crypto'
 import { collections, type AccountDoc, type CardDoc, type VehicleDoc } from '../../../core/documents'
 import { balancesOf, accountKey, type LedgerAccount } from '../../../core/ledger'
 import { AllocationError, applyAllocation, type ReceivingCard } from '../../../core/money/allocation'
-import type {
-  AllocationRecordDoc,
-  FundsTarget,
-  MoneySource,
-  RechargeOrderDoc,
-} from '../../../core/money/moneyDocuments'
+import type { AllocationRecordDoc, MoneySource, RechargeOrderDoc } from '../../../core/money/moneyDocuments'
+import {
+  allocationRecordsQuery,
+  allocationRecordViews,
+  cardLabels,
+  rechargeOrderViews,
+  rechargeRecordsQuery,
+  type RecordsScope,
+} from '../../../core/money/records'
 import { rechargeOrderNo } from '../../../core/money/orderNumbers'
 import { openRechargeOrder, RechargeError, syncRechargeOrder } from '../../../core/money/recharge'
 import { rechargeOpenAt } from '../../../core/money/rechargeWindow'
@@ -15,7 +18,7 @@ import { maskCardNo } from '../../../core/masking'
 import type { PaymentGateway } from '../../../ports/payments'
 import type { Condition } from '../../../ports/store'
 import { fen, type Fen } from '../../../../types/money'
-import { recordsSpan } from '../../../../types/dateRange'
+import { recordsSpan, type DateRange, type DateRangeInput } from '../../../../types/dateRange'
 import {
   maxRechargeFen,
   minRechargeFen,
@@ -23,14 +26,9 @@ import {
   rechargeWindowNotice,
   type PaymentChannel,
 } from '../../../../types/moneyRules'
-import type {
-  ActionResponses,
-  ParsedRequest,
-  RechargeOrderView,
-  StoredCardFunds,
-} from '../../../../types/api'
-import { ActionError, type AuthedContext } from '../context'
-import { appliedDateRange, shanghaiDayConditions } from './dateFilter'
+import type { ActionResponses, ParsedRequest, StoredCardFunds } from '../../../../types/api'
+import { ActionError, type ActionContext, type AuthedContext } from '../context'
+import { appliedDateRange } from './dateFilter'
 import { platformAuthOf, platformCall } from './authPlatform'
 import { accountSummary, getMany, ownDoc, queryPage, type Stored } from './views'
 
@@ -138,55 +136,17 @@ export async function moneyCards(
   return { items, total, nextCursor: page.nextCursor }
 }
 
-/** Plates and masked numbers of the cards an order or record names. */
-async function cardLabels(
-  ctx: AuthedContext,
-  cardIds: Iterable<string>,
-): Promise<Map<string, { plate: string; cardNo: string }>> {
-  const cards = await getMany<CardDoc>(ctx, collections.cards, cardIds)
-  const vehicles = await getMany<VehicleDoc>(
-    ctx,
-    collections.vehicles,
-    [...cards.values()].map((c) => c.vehicleId),
-  )
-  const labels = new Map<string, { plate: string; cardNo: string }>()
-  for (const card of cards.values()) {
-    if (card.accountId !== ctx.identity.accountId) continue
-    labels.set(card.id, { plate: vehicles.get(card.vehicleId)?.plate ?? '', cardNo: maskCardNo(card.cardNo) })
-  }
-  return labels
+/** The session's account and store: what core/money/records.ts reads records with. */
+function recordsScope(ctx: AuthedContext): RecordsScope {
+  return { store: ctx.store, accountId: ctx.identity.accountId }
 }
 
-function targetView(
-  target: FundsTarget | null,
-  labels: Map<string, { plate: string; cardNo: string }>,
-): RechargeOrderView['target'] | null {
-  if (!target) return null
-  if (target.kind === 'account') return { kind: 'account' }
-  const label = labels.get(target.cardId) ?? { plate: '', cardNo: '' }
-  return { kind: 'card', cardId: target.cardId, ...label }
-}
-
-async function orderViews(
-  ctx: AuthedContext,
-  orders: readonly RechargeOrderDoc[],
-): Promise<RechargeOrderView[]> {
-  const cardIds = orders.flatMap((o) =>
-    [o.target, o.creditedTo].flatMap((t) => (t?.kind === 'card' ? [t.cardId] : [])),
-  )
-  const labels = await cardLabels(ctx, cardIds)
-  return orders.map((order) => ({
-    orderNo: order.id,
-    amount: order.amount,
-    channel: order.channel,
-    status: order.status,
-    target: targetView(order.target, labels) ?? { kind: 'account' },
-    creditedTo: targetView(order.creditedTo, labels),
-    createdAt: order.createdAt,
-    expiresAt: order.expiresAt,
-    paidAt: order.paidAt,
-    providerTradeNo: order.providerTradeNo,
-  }))
+/**
+ * The date filter of 充值记录 and 预分配记录, resolved against the server's clock: the lists apply
+ * it, and so do their exports (actions/exports.ts), so an export selects what the list showed.
+ */
+export function moneyRecordsRange(ctx: ActionContext, input: DateRangeInput): DateRange {
+  return appliedDateRange(ctx, input, recordsSpan)
 }
 
 function sourceOf(
@@ -259,7 +219,7 @@ export async function createRecharge(
     throw error
   }
   if (!order.launch) throw new ActionError('PAYMENT_UNAVAILABLE')
-  const [view] = await orderViews(ctx, [order])
+  const [view] = await rechargeOrderViews(recordsScope(ctx), [order])
   return {
     order: view,
     launch: order.launch,
@@ -280,7 +240,7 @@ export async function rechargeStatus(
       // The provider could not be asked now: answer what we know; the page polls again.
     }
   }
-  const [view] = await orderViews(ctx, [order])
+  const [view] = await rechargeOrderViews(recordsScope(ctx), [order])
   return view
 }
 
@@ -288,21 +248,19 @@ export async function listRecharges(
   ctx: AuthedContext,
   input: ParsedRequest<'recharge.list'>,
 ): Promise<ActionResponses['recharge.list']> {
-  const range = appliedDateRange(ctx, input, recordsSpan)
-  const where: Condition[] = [
-    { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
-    ...shanghaiDayConditions('createdAt', range),
-  ]
+  const range = moneyRecordsRange(ctx, input)
+  const { where, orderBy } = rechargeRecordsQuery(ctx.identity.accountId, range)
   const [page, total] = await Promise.all([
     queryPage<RechargeOrderDoc>(ctx, collections.rechargeOrders, {
       where,
-      orderBy: { field: 'createdAt', direction: 'desc' },
+      orderBy,
       limit: input.limit,
       after: input.cursor,
     }),
     ctx.store.count(collections.rechargeOrders, where),
   ])
-  return { items: await orderViews(ctx, page.items), total, nextCursor: page.nextCursor, ...range }
+  const items = await rechargeOrderViews(recordsScope(ctx), page.items)
+  return { items, total, nextCursor: page.nextCursor, ...range }
 }
 
 async function receivingCards(ctx: AuthedContext): Promise<ReceivingCard[]> {
@@ -358,7 +316,7 @@ export async function applyAllocationAction(
     throw new ActionError(code[error.code], error.message)
   }
   const labels = await cardLabels(
-    ctx,
+    recordsScope(ctx),
     allocation.parts.map((p) => p.cardId),
   )
   const balances = await balancesOf(ctx.store, [{ kind: 'userFunds', accountId }])
@@ -374,46 +332,21 @@ export async function applyAllocationAction(
   }
 }
 
-const sourceLabels: Record<MoneySource, string> = {
-  wechat: '微信小程序',
-  alipay: '支付宝小程序',
-  h5: '网站',
-  auto: '充值自动分配',
-}
-
 export async function listAllocations(
   ctx: AuthedContext,
   input: ParsedRequest<'allocation.list'>,
 ): Promise<ActionResponses['allocation.list']> {
-  const range = appliedDateRange(ctx, input, recordsSpan)
-  const where: Condition[] = [
-    { field: 'accountId', op: 'eq', value: ctx.identity.accountId },
-    ...shanghaiDayConditions('at', range),
-  ]
+  const range = moneyRecordsRange(ctx, input)
+  const { where, orderBy } = allocationRecordsQuery(ctx.identity.accountId, range)
   const [page, total] = await Promise.all([
     queryPage<AllocationRecordDoc>(ctx, collections.allocationRecords, {
       where,
-      orderBy: { field: 'at', direction: 'desc' },
+      orderBy,
       limit: input.limit,
       after: input.cursor,
     }),
     ctx.store.count(collections.allocationRecords, where),
   ])
-  const labels = await cardLabels(
-    ctx,
-    page.items.map((r) => r.cardId),
-  )
-  return {
-    items: page.items.map((record) => ({
-      allocationId: record.allocationId,
-      cardId: record.cardId,
-      amount: record.amount,
-      at: record.at,
-      source: sourceLabels[record.source],
-      ...(labels.get(record.cardId) ?? { plate: '', cardNo: '' }),
-    })),
-    total,
-    nextCursor: page.nextCursor,
-    ...range,
-  }
+  const items = await allocationRecordViews(recordsScope(ctx), page.items)
+  return { items, total, nextCursor: page.nextCursor, ...range }
 }

@@ -5,6 +5,7 @@ import { dayNumber, dayText, latestEnd, recordsSpan, shiftDay } from '../../../.
 import { shanghaiToday } from '../../../../components/date-time'
 import { fakeSend, payloadsOf, type FakeAnswers } from '../../../../testing/fake-api'
 import { allocationRecords, pageOf, rechargeOrder, rechargeRecords } from '../../../../testing/money-fixtures'
+import { queuedRecord } from '../../../../testing/export-fixtures'
 import { click, find, mount, text, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { saveSession } from '../../../../services/api/session'
@@ -158,5 +159,22 @@ describe('历史记录', () => {
     await mount(() => <RecordsView initialTab="allocation" />)
     await waitForText('数据来源充值自动分配')
     expect(rechargeLists()).toHaveLength(0)
+  })
+
+  it('导出 exports what the list shows: its kind and the range it was asked with', async () => {
+    serve({
+      'recharge.list': listOf(rechargeRecords(3)),
+      'allocation.list': listOf(allocationRecords(2)),
+      'exports.create': { data: queuedRecord() },
+    })
+    jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' })
+    await mount(() => <RecordsView />)
+    await waitForText('共 3 条')
+    click(find('.export-button__export'))
+    await waitFor(() => expect(payloadsOf(jest.mocked(send).mock.calls, 'exports.create')).toHaveLength(1))
+    expect(payloadsOf(jest.mocked(send).mock.calls, 'exports.create')[0]).toMatchObject({
+      kind: 'rechargeRecords',
+      filter: { from: back(1, 'year'), to: today },
+    })
   })
 })

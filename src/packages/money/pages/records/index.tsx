@@ -9,6 +9,7 @@ import MoneyText from '../../../../components/money-text'
 import NavBar from '../../../../components/nav-bar'
 import { formatShanghaiTime, shanghaiToday } from '../../../../components/date-time'
 import { usePagedList } from '../../../../hooks/usePagedList'
+import ExportButton from '../../../../components/export-button'
 import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import InfoList from '../../../etc/components/info-list'
@@ -50,6 +51,7 @@ function RechargeRow({ order }: { order: RechargeOrderView }) {
       rows={[
         { label: '订单编号', value: order.orderNo },
         { label: '充值时间', value: formatShanghaiTime(order.createdAt) },
+        { label: '充值来源', value: order.source },
         { label: '充值方式', value: paymentChannelLabels[order.channel] },
         { label: '充值到', value: placeText(order.target) },
         { label: '充值金额(元)', value: <MoneyText fen={order.amount} /> },
@@ -134,6 +136,20 @@ export function RecordsView({ initialTab = 'recharge' }: { initialTab?: RecordsT
             span={recordsSpan}
             onChange={applyRange}
           />
+          {/* exports what the list shows: the filter it was last asked with */}
+          {tab === 'recharge' ? (
+            <ExportButton
+              kind="rechargeRecords"
+              filter={recharges.filters}
+              disabled={recharges.loading || recharges.total === 0}
+            />
+          ) : (
+            <ExportButton
+              kind="allocationRecords"
+              filter={allocations.filters}
+              disabled={allocations.loading || allocations.total === 0}
+            />
+          )}
         </View>
       ) : null}
     </View>
