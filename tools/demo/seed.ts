@@ -19,8 +19,9 @@ import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/
 import type { CardStatus, CardType, PlateColor, TripScene, UserType } from '../../types/enums'
 import { fen, type Fen } from '../../types/money'
 import { createRandom, type Random } from './prng'
-import { accountDemoLogins, demoPrincipals } from './seedAccounts'
+import { accountDemoLogins, demoPrincipals, zhouTaoDemo } from './seedAccounts'
 import { seedEtcDemo } from './seedEtc'
+import { seedDemoOperators } from './seedOperators'
 
 dayjs.extend(utc)
 dayjs.extend(timezone)
@@ -36,8 +37,10 @@ export type DemoLogins = DemoLogin[]
 /**
  * 3: valid ID numbers and credit codes, 赵敏's bound phone, status lists within their cards' lives.
  * 4: account funds and cards' unloaded amounts as opening transfers of the ledger, not fields.
+ * 5: 周涛 (three stored-value cars); the money a local database made (orders, allocations,
+ *    reconciliation, exports) is cleared with the ledger it was posted to.
  */
-const seedVersion = 4
+const seedVersion = 5
 const metaId = 'demoSeed'
 
 export const demoLogins: DemoLogins = [
@@ -48,6 +51,11 @@ export const demoLogins: DemoLogins = [
   },
   { phone: '13900139000', userType: 'unit', label: '单位用户 杭州顺达物流有限公司（经办人，200 辆车）' },
   { phone: '13712342756', userType: 'personal', label: '个人用户 欧阳娜娜（储值卡）' },
+  {
+    phone: zhouTaoDemo.phone,
+    userType: 'personal',
+    label: `个人用户 ${zhouTaoDemo.name}（3 辆储值卡车辆，可用余额 0.00：充值到用户账户后平均预分配）`,
+  },
   ...accountDemoLogins,
 ]
 
@@ -152,6 +160,16 @@ const demoCollections = [
   // the demo's funds are opening transfers; ids like opening:user:<id> would clash with an older seed's
   collections.ledgerTransfers,
   collections.ledgerBalances,
+  // what was done with that money locally goes with it, or orders would name transfers that are gone
+  collections.rechargeOrders,
+  collections.rechargeKeys,
+  collections.allocations,
+  collections.allocationRecords,
+  collections.paymentNotices,
+  collections.orphanPayments,
+  collections.reconciliationReports,
+  collections.exports,
+  collections.exportSlots,
 ] as const
 
 function canDrop(store: Store): store is Store & {
@@ -632,6 +650,22 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
     scope: 'current',
     signedWith: '浙商银行',
   })
+
+  // After 陈静, so every record above stays as it was: the money demo. Three stored-value cars, all
+  // 已发行, 可用余额 0.00 and small unloaded amounts: recharge to the account, then 平均分配.
+  const zhou = b.personal(zhouTaoDemo.accountId, zhouTaoDemo.name, zhouTaoDemo.idNumber, zhouTaoDemo.phone, 0)
+  for (const car of zhouTaoDemo.cars) {
+    b.vehicle({
+      account: zhou,
+      plate: car.plate,
+      plateColor: car.plateColor,
+      cardType: 'stored',
+      cardStatus: 'issued',
+      scope: 'current',
+      balance: car.balance,
+      unloaded: car.unloaded,
+    })
+  }
   return b
 }
 
@@ -641,6 +675,8 @@ function build(secrets: Secrets, now: Date): DemoBuilder {
  * refunds and invoices. Idempotent: a second call only returns the logins.
  */
 export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promise<DemoLogins> {
+  // before the version check: a database seeded before operators existed gets the demo operator too
+  await seedDemoOperators(store, now)
   const done = await store.get(collections.meta, metaId)
   if (done && done.version === seedVersion) return demoLogins
   if (done) await clearDemo(store)

@@ -11,7 +11,7 @@ import {
   type PrincipalDoc,
 } from '../../cloudfunctions/core/principals'
 import type { IdType } from '../../types/actions/auth'
-import type { UserType } from '../../types/enums'
+import type { PlateColor, UserType } from '../../types/enums'
 import { creditOnlyDemo } from './seedEtc'
 
 /**
@@ -24,6 +24,29 @@ export const demoNicknames = {
   ouyang: { nickname: 'ouyang_nn', password: 'Ouyang2020' },
   shunda: { nickname: 'shunda_wl', password: 'Shunda2018' },
 } as const
+
+/**
+ * The money demo's holder (personal, phone login goes straight home): three stored-value cars, all
+ * 已发行, no credit card, 可用余额 0.00, small 卡上未圈存金额 (in fen) so an even allocation shows.
+ */
+export const zhouTaoDemo = {
+  accountId: 'acc-p-05-zhoutao',
+  phone: '13655557777',
+  name: '周涛',
+  /** Passes the GB 11643 check digit. */
+  idNumber: '330102198805171351',
+  cars: [
+    { plate: '浙A2W7R5', plateColor: '蓝', balance: 8650, unloaded: 1230 },
+    { plate: '浙AD71836', plateColor: '渐变绿', balance: 23000, unloaded: 0 },
+    { plate: '浙B6H3Q8', plateColor: '蓝', balance: 4120, unloaded: 500 },
+  ],
+} as const satisfies {
+  accountId: string
+  phone: string
+  name: string
+  idNumber: string
+  cars: ReadonlyArray<{ plate: string; plateColor: PlateColor; balance: number; unloaded: number }>
+}
 
 /** What the logins that must bind type into 信息校验 (name, ID type, ID number), exactly. */
 export interface DemoBinding {
@@ -153,6 +176,7 @@ export async function demoPrincipals(
     phone('13588886666', 'personal', null),
     // 赵敏 logs in with her reserved phone straight to her account, like the other bound phones.
     phone(creditOnlyDemo.phone, 'personal', byId(creditOnlyDemo.accountId)),
+    phone(zhouTaoDemo.phone, 'personal', byId(zhouTaoDemo.accountId)),
     await nickname(demoNicknames.zhangwei, zhang, '13800138000', 'bound'),
     await nickname(demoNicknames.ouyang, byId('acc-p-03-ouyangnana'), '13712342756', 'legacyPending'),
     await nickname(demoNicknames.shunda, byId('acc-u-shunda'), '13900139000', 'unbound'),
