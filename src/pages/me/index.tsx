@@ -100,7 +100,7 @@ export default function MePage() {
           <View className="me__menu-item me__stored-value me-menu-stored">
             <Text>储值卡资金服务</Text>
             {/* 充值 / 预分配 / 历史记录 (seed 001 §2.8): the pages of packages/money */}
-            <View style={{ display: 'flex', gap: '8px' }}>
+            <View className="me__stored-actions">
               <Button
                 size="small"
                 type="primary"

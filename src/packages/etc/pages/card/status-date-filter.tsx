@@ -48,6 +48,8 @@ export interface StatusDateFilterProps {
   earliest?: string
   onChange: (mode: RangeMode, range: DateRange) => void
   className?: string
+  /** What the dates are of: the status list filters by 开始日期; records by their own time. */
+  label?: string
 }
 
 /**
@@ -63,6 +65,7 @@ export default function StatusDateFilter({
   earliest,
   onChange,
   className,
+  label = '开始日期',
 }: StatusDateFilterProps) {
   const endLimit = earlierOf(latestEnd(value.from, span) ?? today, today)
   const problem = dateRangeProblems(value, span, today)[0]?.message ?? null
@@ -76,7 +79,7 @@ export default function StatusDateFilter({
   return (
     <View className={`etc-status-range${className ? ` ${className}` : ''}`}>
       <Chips
-        label="开始日期"
+        label={label}
         className="etc-status-range__quick"
         options={modeOptions}
         value={mode}

@@ -45,7 +45,7 @@ describe('预分配', () => {
   it('shows the seed table: 绑定车辆, 卡上未圈存金额(元), 本次预分配金额; cards that cannot receive say why', async () => {
     serve()
     await open()
-    expect(text(find('.money-alloc-head'))).toBe('绑定车辆卡上未圈存金额(元)本次预分配金额')
+    expect(text(find('.money-alloc-head'))).toBe('绑定车辆卡上未圈存金额(元)本次预分配金额(元)')
     expect(rows().map((r) => text(r))).toEqual([
       '浙A1111D3301*****44212.33-',
       '浙B543213301*****52250.88已冻结',

@@ -350,7 +350,7 @@ export function AllocateView() {
             <View className="money-alloc-head">
               <Text className="money-alloc-head__plate">绑定车辆</Text>
               <Text className="money-alloc-head__unloaded">卡上未圈存金额(元)</Text>
-              <Text className="money-alloc-head__amount">本次预分配金额</Text>
+              <Text className="money-alloc-head__amount">本次预分配金额(元)</Text>
             </View>
           ) : null
         }

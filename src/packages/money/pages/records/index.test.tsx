@@ -62,7 +62,7 @@ describe('历史记录', () => {
     expect(first).toContain('充值时间2026-11-23 09:54:45')
     expect(first).toContain('充值方式微信支付')
     expect(first).toContain('充值到用户账户')
-    expect(first).toContain('充值金额(元)¥1.00')
+    expect(first).toContain('充值金额¥1.00')
     expect(first).toContain('充值交易流水号4200002026112300000001')
     expect(first).toContain('状态充值成功')
     expect(text(rows()[1])).toContain('状态已关闭')
@@ -88,7 +88,7 @@ describe('历史记录', () => {
     expect(row).toContain('车牌号码浙A1111D')
     expect(row).toContain('ETC通行卡卡号3301*****4421')
     expect(row).toContain('预分配时间2026-11-22 14:29:21')
-    expect(row).toContain('预分配金额(元)¥0.01')
+    expect(row).toContain('预分配金额¥0.01')
     expect(row).toContain('数据来源充值自动分配')
   })
 

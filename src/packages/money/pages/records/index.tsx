@@ -54,7 +54,7 @@ function RechargeRow({ order }: { order: RechargeOrderView }) {
         { label: '充值来源', value: order.source },
         { label: '充值方式', value: paymentChannelLabels[order.channel] },
         { label: '充值到', value: placeText(order.target) },
-        { label: '充值金额(元)', value: <MoneyText fen={order.amount} /> },
+        { label: '充值金额', value: <MoneyText fen={order.amount} /> },
         { label: '充值交易流水号', value: order.providerTradeNo ?? '-' },
         {
           label: '状态',
@@ -89,7 +89,7 @@ function AllocationRow({ record }: { record: AllocationRecord }) {
         { label: '车牌号码', value: record.plate },
         { label: 'ETC通行卡卡号', value: record.cardNo },
         { label: '预分配时间', value: formatShanghaiTime(record.at) },
-        { label: '预分配金额(元)', value: <MoneyText fen={record.amount} /> },
+        { label: '预分配金额', value: <MoneyText fen={record.amount} /> },
         { label: '数据来源', value: record.source },
       ]}
     />
@@ -134,6 +134,7 @@ export function RecordsView({ initialTab = 'recharge' }: { initialTab?: RecordsT
             value={range}
             today={today}
             span={recordsSpan}
+            label={tab === 'recharge' ? '充值时间' : '预分配时间'}
             onChange={applyRange}
           />
           {/* exports what the list shows: the filter it was last asked with */}
