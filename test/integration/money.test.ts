@@ -289,6 +289,26 @@ describe.each(adapters)('stored-value money on %s', (adapter) => {
     expect((await w.call('recharge.create', { ...base, key: key(15), amount: 100 }, zhang)).ok).toBe(true)
   })
 
+  test('attack: a script opening orders in a loop is stopped at 5 a minute; retries of one intent never count', async () => {
+    const w = await makeWorld(adapter)
+    const zhang = await w.as(ZHANG)
+    const order = (n: number) =>
+      ({ key: key(80 + n), target: { kind: 'account' }, amount: 100, channel: 'wechat' }) as const
+    const made: string[] = []
+    for (let n = 0; n < 5; n++) made.push((await w.ok('recharge.create', order(n), zhang)).order.orderNo)
+    // the same intent again (a lost answer) answers its order, however often
+    for (let i = 0; i < 3; i++)
+      expect((await w.ok('recharge.create', order(0), zhang)).order.orderNo).toBe(made[0])
+    const before = await moneySnapshot(w.store)
+    expectError(await w.call('recharge.create', order(5), zhang), 'RATE_LIMITED')
+    expect(await moneySnapshot(w.store)).toEqual(before)
+    expect(w.merchant.order(made[4])).toBeDefined()
+    // another account is not affected; the next minute admits again
+    expect((await w.call('recharge.create', order(6), await w.as(UNIT, 'unit'))).ok).toBe(true)
+    w.clock.advance(60)
+    expect((await w.call('recharge.create', order(7), zhang)).ok).toBe(true)
+  })
+
   test('a payment made before 22:00 and notified after it is still credited', async () => {
     const w = await makeWorld(adapter)
     const unit = await w.as(UNIT, 'unit')

@@ -1,5 +1,11 @@
 import { randomInt } from 'node:crypto'
-import { collections, type AccountDoc, type CardDoc, type VehicleDoc } from '../../../core/documents'
+import {
+  collections,
+  type AccountDoc,
+  type CardDoc,
+  type RateLimitDoc,
+  type VehicleDoc,
+} from '../../../core/documents'
 import { balancesOf, accountKey, type LedgerAccount } from '../../../core/ledger'
 import { AllocationError, applyAllocation, type ReceivingCard } from '../../../core/money/allocation'
 import type { AllocationRecordDoc, MoneySource, RechargeOrderDoc } from '../../../core/money/moneyDocuments'
@@ -15,6 +21,14 @@ import { rechargeOrderNo } from '../../../core/money/orderNumbers'
 import { openRechargeOrder, RechargeError, syncRechargeOrder } from '../../../core/money/recharge'
 import { rechargeOpenAt } from '../../../core/money/rechargeWindow'
 import { maskCardNo } from '../../../core/masking'
+import {
+  applyRateRule,
+  perMinute,
+  perShanghaiDay,
+  rateLimitId,
+  type RateRule,
+} from '../../../core/rateLimits'
+import { requestKeyDocId } from '../../../core/requestKeys'
 import type { PaymentGateway } from '../../../ports/payments'
 import type { Condition } from '../../../ports/store'
 import { fen, type Fen } from '../../../../types/money'
@@ -178,6 +192,38 @@ async function payerOf(
   throw new ActionError('PAYMENT_CHANNEL_UNAVAILABLE', '支付宝充值请在支付宝小程序中使用')
 }
 
+/** New recharge orders per account: each one is an order at the provider, so they are bounded. */
+export const rechargeOrderRules: readonly RateRule[] = [
+  { name: 'recharge-minute', limit: 5, window: perMinute },
+  { name: 'recharge-day', limit: 50, window: perShanghaiDay },
+]
+
+/**
+ * Counts a new order against the account's limits. A retry under a key that already made its order
+ * is never counted nor refused: it answers that order.
+ */
+async function admitNewOrder(ctx: AuthedContext, key: string, now: Date): Promise<void> {
+  const { accountId } = ctx.identity
+  if (await ctx.store.get(collections.rechargeKeys, requestKeyDocId(accountId, 'recharge', key))) return
+  const admitted = await ctx.store.transaction(async (tx) => {
+    const next: RateLimitDoc[] = []
+    for (const rule of rechargeOrderRules) {
+      const id = rateLimitId(rule, accountId)
+      const decision = applyRateRule(
+        await tx.get<Stored<RateLimitDoc>>(collections.rateLimits, id),
+        rule,
+        accountId,
+        now,
+      )
+      if (!decision.allowed) return false
+      next.push(decision.next)
+    }
+    for (const limit of next) await tx.set(collections.rateLimits, limit.id, { ...limit })
+    return true
+  })
+  if (!admitted) throw new ActionError('RATE_LIMITED', '充值下单过于频繁，请稍后再试')
+}
+
 export async function createRecharge(
   ctx: AuthedContext,
   input: ParsedRequest<'recharge.create'>,
@@ -193,6 +239,7 @@ export async function createRecharge(
       throw new ActionError('CARD_CANNOT_RECEIVE', '该通行卡已挂失、冻结或注销，无法充值')
   }
   const payerId = await payerOf(ctx, input.channel, input.alipayAuthCode)
+  await admitNewOrder(ctx, input.key, now)
   let order: RechargeOrderDoc
   try {
     order = await openRechargeOrder(
