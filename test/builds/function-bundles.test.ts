@@ -49,10 +49,13 @@ test('the api bundle carries the production SMS and Alipay adapters, their SDKs 
   expect(text.length).toBeLessThan(600 * 1024)
   // (booleans: a failing toMatch would print the whole bundle)
   expect(['undici', 'iconv-lite', 'node-fetch'].filter((name) => text.includes(name))).toEqual([])
-  for (const pkg of lazyVendorPackages) {
+  for (const pkg of ['tencentcloud-sdk-nodejs-sms', 'alipay-sdk']) {
     expect(text).toContain(`require("./vendor/${pkg}.js")`)
     expect(existsSync(join(outDir, 'api', 'vendor', `${pkg}.js`))).toBe(true)
   }
+  // the api never writes export files: exceljs is the scheduler's
+  expect(text.includes('vendor/exceljs.js')).toBe(false)
+  expect(lazyVendorPackages).toEqual(expect.arrayContaining(['exceljs']))
   // zod's locales other than zh-CN stay out (messages are ours, or mapped by issue code)
   expect(text.includes('Ongeldige invoer')).toBe(false)
 })
@@ -183,6 +186,13 @@ describe('each payment function loads only the SDKs it uses', () => {
       expect([name, text(name).includes('sms.tencentcloudapi.com')]).toEqual([name, false])
       expect([name, sdkFiles(name)]).toEqual([name, []])
     }
+  })
+
+  test('the scheduler writes exports with exceljs from a vendor file that no cold start loads', () => {
+    expect(vendorFiles('scheduler')).toEqual(expect.arrayContaining(['exceljs.js']))
+    expect(text('scheduler').includes('require("./vendor/exceljs.js")')).toBe(true)
+    expect(text('scheduler').length).toBeLessThan(600 * 1024)
+    expect(sdkFiles('scheduler')).toEqual([])
   })
 
   test('the api keeps alipay-sdk lazy now that it opens Alipay trades too', () => {

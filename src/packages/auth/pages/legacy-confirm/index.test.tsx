@@ -74,7 +74,8 @@ describe('legacy binding confirmation', () => {
     await findLater('img.legacy-sms-captcha-image, .legacy-sms-captcha-image[src]')
     click(find('.legacy-send-code'))
     await waitForText('请输入图形验证码')
-    typeInto(find('.legacy-sms-captcha'), 'ab12')
+    // Taro's H5 input renders its native <input> a tick after the field appears
+    typeInto(await findLater('.legacy-sms-captcha input'), 'ab12')
     click(find('.legacy-send-code'))
     await waitForText('60秒后重新获取')
     expect(text()).toContain('验证码已发送至 137****2756')
