@@ -1,5 +1,4 @@
-import dayjs from 'dayjs'
-import { businessTimeZone, shanghaiInstant } from '../../core/businessTime'
+import { beijingTime, shanghaiInstant } from '../../core/businessTime'
 import { fen, type Fen } from '../../../types/money'
 
 /**
@@ -20,7 +19,7 @@ export function parseWireTime(text: string): Date | null {
 }
 
 export function formatWireTime(at: Date): string {
-  return dayjs(at).tz(businessTimeZone).format('YYYYMMDDHHmmss')
+  return beijingTime(at).format('YYYYMMDDHHmmss')
 }
 
 /**

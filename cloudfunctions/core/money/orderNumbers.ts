@@ -1,5 +1,4 @@
-import dayjs from 'dayjs'
-import { businessTimeZone } from '../businessTime'
+import { beijingTime } from '../businessTime'
 
 /**
  * Recharge order numbers: R, the Beijing time of creation to the second, and 9 random digits
@@ -8,5 +7,5 @@ import { businessTimeZone } from '../businessTime'
  */
 export function rechargeOrderNo(at: Date, randomDigits: string): string {
   if (!/^\d{9}$/.test(randomDigits)) throw new Error('rechargeOrderNo needs 9 random digits')
-  return `R${dayjs(at).tz(businessTimeZone).format('YYYYMMDDHHmmss')}${randomDigits}`
+  return `R${beijingTime(at).format('YYYYMMDDHHmmss')}${randomDigits}`
 }

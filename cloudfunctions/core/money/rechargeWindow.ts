@@ -1,5 +1,4 @@
-import dayjs from 'dayjs'
-import { businessTimeZone } from '../businessTime'
+import { beijingTime } from '../businessTime'
 
 /**
  * Seed 001 §2.8.1: 22:00 至次日 2:00 不可进行充值服务. The server's clock decides, in Beijing time
@@ -7,6 +6,6 @@ import { businessTimeZone } from '../businessTime'
  * later is still credited.
  */
 export function rechargeOpenAt(at: Date): boolean {
-  const hour = dayjs(at).tz(businessTimeZone).hour()
+  const hour = beijingTime(at).hour()
   return hour >= 2 && hour < 22
 }
