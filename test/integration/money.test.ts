@@ -15,6 +15,8 @@ import { accountKey, balanceOf, type LedgerAccount } from '../../cloudfunctions/
 import { verifyLedger } from '../../cloudfunctions/core/ledger/verify'
 import type { RechargeOrderDoc } from '../../cloudfunctions/core/money/moneyDocuments'
 import { acceptPaymentNotification } from '../../cloudfunctions/core/money/notifications'
+import { payDueRefunds } from '../../cloudfunctions/core/money/refunds'
+import { workBudget } from '../../cloudfunctions/core/money/workBudget'
 import { createApi, type Caller } from '../../cloudfunctions/functions/api/app'
 import type { Doc, Store } from '../../cloudfunctions/ports/store'
 import { openEmulatedCloudPay, type CloudPayEmulator } from '../../tools/cloudbase-emulator/cloudPay'
@@ -75,7 +77,7 @@ async function makeWorld(adapter: Adapter) {
       confirmWithQuery: true,
     })
   const balance = (account: LedgerAccount) => balanceOf(store, account)
-  return { store, clock, call, ok, as, merchant: pay.merchant as CloudPayEmulator, notify, balance }
+  return { store, clock, call, ok, as, merchant: pay.merchant as CloudPayEmulator, notify, balance, gateway }
 }
 
 const chinese = /[\u4e00-\u9fff]/
@@ -322,6 +324,21 @@ describe.each(adapters)('stored-value money on %s', (adapter) => {
     w.clock.advance(600) // 22:08
     expect((await w.notify(w.merchant.callbackEvent(created.order.orderNo))).outcome).toBe('credited')
     expect(await w.balance({ kind: 'userFunds', accountId: UNIT })).toBe(1288300)
+    // the page's retry of that intent (its answer was lost) gets the order back, not 充值关闭
+    const retry = await w.ok(
+      'recharge.create',
+      { key: key(20), target: { kind: 'account' }, amount: 300, channel: 'wechat' },
+      unit,
+    )
+    expect(retry.order).toMatchObject({ orderNo: created.order.orderNo, status: 'paid' })
+    expectError(
+      await w.call(
+        'recharge.create',
+        { key: key(21), target: { kind: 'account' }, amount: 300, channel: 'wechat' },
+        unit,
+      ),
+      'RECHARGE_CLOSED',
+    )
   })
 
   test('forged and mismatched notifications are recorded and credit nothing', async () => {
@@ -397,6 +414,17 @@ describe.each(adapters)('stored-value money on %s', (adapter) => {
     expect(await w.balance({ kind: 'userFunds', accountId: UNIT })).toBe(1288000)
     expect(await w.balance({ kind: 'refundsPayable', provider: 'wechat' })).toBe(800)
     expect((await w.ok('recharge.status', { orderNo: late.order.orderNo }, unit)).status).toBe('refunding')
+    await expectSoundLedger(w.store)
+
+    // The refund goes out; WeChat re-sends the old success: acknowledged, nothing credited.
+    const run = await payDueRefunds(w.store, w.gateway, w.clock.now(), workBudget({ ms: 10_000 }))
+    expect(run.failed).toEqual([])
+    expect(w.merchant.order(late.order.orderNo)?.refunds).toHaveLength(1)
+    expect(await w.notify(w.merchant.callbackEvent(late.order.orderNo))).toEqual({
+      ack: true,
+      outcome: 'refunded_at_provider',
+    })
+    expect(await w.balance({ kind: 'userFunds', accountId: UNIT })).toBe(1288000)
     await expectSoundLedger(w.store)
   })
 

@@ -9,7 +9,7 @@ import { creditRecharge, recordNotice, type CreditOutcome } from './recharge'
  * sends it again.
  */
 export type NotificationOutcome =
-  | { ack: true; outcome: CreditOutcome['outcome'] | 'not_success' }
+  | { ack: true; outcome: CreditOutcome['outcome'] | 'not_success' | 'refunded_at_provider' }
   | { ack: false; outcome: 'unverified' | 'unconfirmed' }
 
 /**
@@ -43,6 +43,16 @@ export async function acceptPaymentNotification(
   let paidAt = notice.paidAt ?? now
   if (options.confirmWithQuery) {
     const state = await gateway.query(notice.orderNo)
+    // Refunded since (a payment after close, an orphan): the provider re-sends the old success, and
+    // the refund is the outcome, already durable. Acknowledge it, or the provider retries for days.
+    if (
+      state.state === 'refunded' &&
+      state.providerTradeNo === notice.providerTradeNo &&
+      state.amount === notice.amount
+    ) {
+      await recordNotice(store, notice, 'refunded_at_provider', now)
+      return { ack: true, outcome: 'refunded_at_provider' }
+    }
     if (
       state.state !== 'paid' ||
       state.amount !== notice.amount ||

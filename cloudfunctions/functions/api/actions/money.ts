@@ -198,13 +198,9 @@ export const rechargeOrderRules: readonly RateRule[] = [
   { name: 'recharge-day', limit: 50, window: perShanghaiDay },
 ]
 
-/**
- * Counts a new order against the account's limits. A retry under a key that already made its order
- * is never counted nor refused: it answers that order.
- */
-async function admitNewOrder(ctx: AuthedContext, key: string, now: Date): Promise<void> {
+/** Counts a new order against the account's limits. */
+async function admitNewOrder(ctx: AuthedContext, now: Date): Promise<void> {
   const { accountId } = ctx.identity
-  if (await ctx.store.get(collections.rechargeKeys, requestKeyDocId(accountId, 'recharge', key))) return
   const admitted = await ctx.store.transaction(async (tx) => {
     const next: RateLimitDoc[] = []
     for (const rule of rechargeOrderRules) {
@@ -229,17 +225,26 @@ export async function createRecharge(
   input: ParsedRequest<'recharge.create'>,
 ): Promise<ActionResponses['recharge.create']> {
   const now = ctx.clock.now()
-  if (!rechargeOpenAt(now)) throw new ActionError('RECHARGE_CLOSED')
   const gateway = gatewayFor(ctx, input.channel)
   const { accountId } = ctx.identity
-  if (input.target.kind === 'card') {
-    const card = await ownDoc<CardDoc>(ctx, collections.cards, input.target.cardId)
-    if (card.type !== 'stored') throw new ActionError('CARD_CANNOT_RECEIVE', '记账卡无需充值')
-    if (card.status !== 'issued')
-      throw new ActionError('CARD_CANNOT_RECEIVE', '该通行卡已挂失、冻结或注销，无法充值')
+  // A retry of an intent whose order exists answers that order (openRechargeOrder checks it is the
+  // same request) before any rule of new orders: a lost answer at 21:59 is not refused at 22:00.
+  const made = await ctx.store.get(
+    collections.rechargeKeys,
+    requestKeyDocId(accountId, 'recharge', input.key),
+  )
+  let payerId = ''
+  if (!made) {
+    if (!rechargeOpenAt(now)) throw new ActionError('RECHARGE_CLOSED')
+    if (input.target.kind === 'card') {
+      const card = await ownDoc<CardDoc>(ctx, collections.cards, input.target.cardId)
+      if (card.type !== 'stored') throw new ActionError('CARD_CANNOT_RECEIVE', '记账卡无需充值')
+      if (card.status !== 'issued')
+        throw new ActionError('CARD_CANNOT_RECEIVE', '该通行卡已挂失、冻结或注销，无法充值')
+    }
+    payerId = await payerOf(ctx, input.channel, input.alipayAuthCode)
+    await admitNewOrder(ctx, now)
   }
-  const payerId = await payerOf(ctx, input.channel, input.alipayAuthCode)
-  await admitNewOrder(ctx, input.key, now)
   let order: RechargeOrderDoc
   try {
     order = await openRechargeOrder(
