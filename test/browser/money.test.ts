@@ -3,10 +3,11 @@
  * api router, real sqlite store, the payment sandbox playing the payer and the provider's signed
  * notification, demo data): 周涛 recharges 300.00 to his account from 我的 → 储值卡资金服务, pays in
  * the sandbox, sees 充值成功, allocates 100.00 evenly to each of his three cars and finds the order
- * and the three allocations in 历史记录. What the pages show is compared with what the router
+ * and the three allocations in 历史记录, exports those and downloads the xlsx. What the pages show is compared with what the router
  * answered the browser (observed, never mocked) and with the ledger.
  */
 import { join } from 'node:path'
+import ExcelJS from 'exceljs'
 import type { Locator, Page } from 'playwright-core'
 import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import { collections, type CardDoc, type VehicleDoc } from '../../cloudfunctions/core/documents'
@@ -333,4 +334,26 @@ test('recharge 300.00 to the account in the sandbox, allocate 100.00 evenly to t
     await expect(row.innerText()).resolves.toContain(money(PER_CARD))
   }
   await snap(page, 'money-11-records-allocation.png')
+
+  // 导出 the 预分配记录 shown: 导出记录 lists the file once the job has written it; 下载 fetches it
+  // with the session (an xlsx holding the three rows)
+  await tap(page, '.export-button__export', '导出')
+  const exportRow = await waitShown(page, '.exports-record', '预分配记录')
+  await settlesTo(
+    async () => (await exportRow.locator('.exports-record__status').innerText()).trim(),
+    '导出成功',
+  )
+  await expect(exportRow.innerText()).resolves.toContain('3')
+  await snap(page, 'money-12-export-records.png')
+  const download = page.waitForEvent('download')
+  await tap(page, '.exports-record__download', '下载')
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/^预分配记录_\d{8}.*\.xlsx$/)
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.readFile(await file.path())
+  const sheet = workbook.worksheets[0]
+  const texts: string[] = []
+  sheet.eachRow((row) => texts.push(row.values ? String(row.values) : ''))
+  for (const plate of plates) expect(texts.some((t) => t.includes(plate))).toBe(true)
+  expect(sheet.rowCount).toBeGreaterThanOrEqual(4)
 })
