@@ -14,6 +14,9 @@ import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import { wechatPayCallbackSource } from '../../cloudfunctions/adapters/wechatPay/notification'
 import { collections } from '../../cloudfunctions/core/documents'
 import type { RechargeOrderDoc } from '../../cloudfunctions/core/money/moneyDocuments'
+import type { ReconciliationReportDoc } from '../../cloudfunctions/core/money/reconciliationDocuments'
+import { shanghaiDay, shanghaiInstant } from '../../cloudfunctions/core/businessTime'
+import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { ActionName, ActionResponse, ApiResult } from '../../types/api'
 import { seedDemo } from '../demo/seed'
@@ -117,6 +120,17 @@ async function notifyAlipay(body: string): Promise<{ status: number; text: strin
 }
 
 const transfers = () => server.store.count(collections.ledgerTransfers, [])
+async function readAll<T extends Doc>(store: Store, collection: string): Promise<T[]> {
+  const out: T[] = []
+  let after: string | undefined
+  for (;;) {
+    const page = await store.query<T>(collection, { limit: maxQueryLimit, after })
+    out.push(...page.items)
+    if (!page.nextCursor) return out
+    after = page.nextCursor
+  }
+}
+
 const orderDoc = (orderNo: string) =>
   server.store.get<RechargeOrderDoc & { [key: string]: unknown }>(collections.rechargeOrders, orderNo)
 
@@ -287,6 +301,50 @@ test('payNotify refuses a WeChat callback whose SOURCE is not the payment callba
   expect(await sandbox.payNotify(event, wechatPayCallbackSource)).toEqual({ errcode: 0, errmsg: 'OK' })
   expect((await orderDoc(orderNo))?.status).toBe('paid')
   expect((await ok('money.cards', {}, token)).items[0].unloaded).toBe(card.unloaded + 500)
+})
+
+test('the next morning the local scheduler reconciles the day both sandboxes paid, and closes what nobody paid', async () => {
+  const token = await login('13800138000', 'personal', ZHANG)
+  const unpaid = await ok(
+    'recharge.create',
+    { key: key(), target: { kind: 'account' }, amount: 500, channel: 'alipay' },
+    token,
+  )
+  const day = shanghaiDay(clock.now())
+  const paidToday = async (channel: 'wechat' | 'alipay') => {
+    const orders = await readAll<RechargeOrderDoc & { [key: string]: unknown }>(
+      server.store,
+      collections.rechargeOrders,
+    )
+    const paid = orders.filter((o) => o.channel === channel && o.status === 'paid')
+    return { count: paid.length, total: paid.reduce((sum, o) => sum + o.amount, 0) }
+  }
+  const expected = { wechat: await paidToday('wechat'), alipay: await paidToday('alipay') }
+  expect(expected.wechat.count).toBeGreaterThan(0)
+  expect(expected.alipay.count).toBeGreaterThan(0)
+
+  now = shanghaiInstant(`${day} 10:30`).getTime() + 86_400_000 // 10:30 the next day
+  const run = await server.runScheduler()
+  expect(run.jobs.map((j) => [j.name, j.outcome])).toEqual([
+    ['closeExpiredOrders', 'done'],
+    ['reconcileStatements', 'done'],
+    ['payDueRefunds', 'done'],
+    ['exports', 'done'],
+  ])
+  for (const provider of ['wechat', 'alipay'] as const) {
+    const report = await server.store.get<ReconciliationReportDoc & { [key: string]: unknown }>(
+      collections.reconciliationReports,
+      `${provider}:${day}`,
+    )
+    expect(report).toMatchObject({
+      state: 'complete',
+      payments: expected[provider],
+      discrepancies: [],
+      orphans: [],
+    })
+  }
+  expect((await orderDoc(unpaid.order.orderNo))?.status).toBe('closed')
+  expect(sandbox.alipay.trade(unpaid.order.orderNo)?.status).toBe('TRADE_CLOSED')
 })
 
 describe('the sandbox routes keep the server’s protections', () => {

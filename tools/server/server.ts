@@ -15,7 +15,8 @@ import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import type { ApiResult } from '../../types/api'
 import { errorBody, type ErrorCode } from '../../types/errors'
 import { renderOutboxPage } from './outboxPage'
-import { serveExports } from './exportDownload'
+import { localExportFiles, serveExports } from './exportDownload'
+import { createScheduler, type SchedulerRun } from '../../cloudfunctions/functions/scheduler/handler'
 import {
   alipayNotifyPath,
   cashierPathPrefix,
@@ -44,6 +45,12 @@ export interface LocalServerOptions {
    * fresh ones otherwise.
    */
   paymentSandbox?: false | { keys?: SandboxKeys }
+  /**
+   * Runs the scheduler's jobs (close expired orders, reconcile the sandbox's statements, pay refunds
+   * owed, exports) every this many milliseconds, as CloudBase's timer trigger does. Off unless given
+   * (`npm start` gives it; tests drive their clocks and run jobs themselves).
+   */
+  scheduleEveryMs?: number
 }
 
 export interface LocalServer {
@@ -53,6 +60,8 @@ export interface LocalServer {
   store: SqliteStore
   /** The payment sandbox the api pays through (null when turned off), for tests that act as a provider. */
   payments: PaymentSandbox | null
+  /** One run of the scheduler's jobs now (what `scheduleEveryMs` repeats); needs the payment sandbox. */
+  runScheduler(): Promise<SchedulerRun>
   close(): Promise<void>
 }
 
@@ -416,13 +425,44 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
   const port = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   sandbox?.listening(url)
+  // the scheduler's jobs on the sandbox's providers and the local export files, as CloudBase runs them
+  const scheduler = sandbox
+    ? createScheduler({
+        store,
+        clock: opts.clock,
+        gateways: sandbox.payments.gateways,
+        files: localExportFiles({ ...opts, store, log }),
+        log,
+      })
+    : null
+  let scheduled: Promise<SchedulerRun> | null = null
+  const runScheduler = (): Promise<SchedulerRun> => {
+    if (!scheduler) return Promise.reject(new Error('the scheduler needs the payment sandbox'))
+    scheduled ??= scheduler.run(opts.clock.now()).finally(() => {
+      scheduled = null
+    })
+    return scheduled
+  }
+  let timer: NodeJS.Timeout | null = null
+  if (opts.scheduleEveryMs && scheduler) {
+    const tick = () =>
+      void runScheduler().then(
+        (run) => log(`scheduler ${run.jobs.map((j) => `${j.name}:${j.outcome}`).join(' ')}`),
+        (error: unknown) => log(`scheduler failed: ${String(error)}`),
+      )
+    timer = setInterval(tick, opts.scheduleEveryMs)
+    timer.unref()
+    setTimeout(tick, 2_000).unref()
+  }
   let closing: Promise<void> | null = null
   return {
     url,
     port,
     store,
     payments: sandbox,
+    runScheduler,
     close() {
+      if (timer) clearInterval(timer)
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => {
           const stopped = sandbox ? sandbox.close() : Promise.resolve()

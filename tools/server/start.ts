@@ -100,6 +100,9 @@ async function main(): Promise<void> {
     h5Dir,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     paymentSandbox: { keys: sandboxKeys.keys },
+    // as CloudBase's timer trigger runs the scheduler (every 10 minutes there): orders close, the
+    // sandbox's statements reconcile, refunds owed go out, exports get written
+    scheduleEveryMs: 60_000,
   })
 
   let logins: Awaited<ReturnType<typeof seedDemo>>
