@@ -17,9 +17,13 @@ export const businessTimeZone = 'Asia/Shanghai'
  */
 export const beijingOffsetMinutes = 480
 
-/** The instant as Beijing wall-clock time, for formatting and calendar fields. */
+/**
+ * The instant's Beijing wall-clock time, for formatting and calendar fields only: a UTC-mode value
+ * moved 8 hours on, so the host's zone plays no part. (dayjs's utcOffset() adds the offset in local
+ * time and is an hour off next to the host's daylight-saving changes.) Not an instant itself.
+ */
 export function beijingTime(at: Date): dayjs.Dayjs {
-  return dayjs(at).utcOffset(beijingOffsetMinutes)
+  return dayjs.utc(at).add(beijingOffsetMinutes, 'minute')
 }
 
 /** 2025-03-01 for the Shanghai calendar day containing the instant. */
