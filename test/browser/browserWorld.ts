@@ -15,6 +15,7 @@ import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import { seedDemo, type DemoLogins } from '../../tools/demo/seed'
 import { generateSecrets } from '../../tools/server/secrets'
 import { createLocalServer, type LocalServer } from '../../tools/server/server'
+import type { ApiResult } from '../../types/api'
 
 const root = resolve(__dirname, '..', '..')
 const h5Dir = join(root, 'dist', 'h5')
@@ -108,4 +109,72 @@ export function shown(page: Page, selector: string, hasText?: string | RegExp): 
 /** Taro H5 inputs are custom elements wrapping a real <input>. */
 export function inputOf(page: Page, className: string): Locator {
   return shown(page, `.${className} input, input.${className}`).first()
+}
+
+// ---- steps every browser suite takes ----
+
+export async function waitShown(page: Page, selector: string, hasText?: string | RegExp): Promise<Locator> {
+  const locator = shown(page, selector, hasText).first()
+  await locator.waitFor({ state: 'visible' })
+  return locator
+}
+
+/** What the router answers the browser for one action, observed on the wire. */
+export function answerOf<T>(
+  page: Page,
+  action: string,
+  payloadFits: (payload: Record<string, unknown>) => boolean = () => true,
+): Promise<ApiResult & { data: T }> {
+  return page
+    .waitForResponse((res) => {
+      if (!res.url().endsWith('/api')) return false
+      const envelope = JSON.parse(res.request().postData() ?? '{}') as {
+        action?: string
+        payload?: Record<string, unknown>
+      }
+      return envelope.action === action && payloadFits(envelope.payload ?? {})
+    })
+    .then(async (res) => (await res.json()) as ApiResult & { data: T })
+}
+
+/**
+ * What `read` answers once it fits (pages update after their api answers), or its last answer
+ * after the step timeout, for the caller's expect to report.
+ */
+export async function settled<T>(read: () => Promise<T> | T, fits: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + STEP_TIMEOUT
+  let last = await read()
+  while (!fits(last) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100))
+    last = await read()
+  }
+  return last
+}
+
+export async function settlesTo<T>(read: () => Promise<T> | T, expected: T): Promise<void> {
+  expect(await settled(read, (v) => v === expected)).toBe(expected)
+}
+
+export function dataOf<T>(result: ApiResult & { data: T }): T {
+  if (!result.ok) throw new Error(`api failed: ${result.error.code} ${result.error.message}`)
+  return result.data
+}
+
+/** Saves a screenshot once the shown Taro page has slid fully into view (no transition running). */
+export async function snap(page: Page, name: string): Promise<void> {
+  const inView = () =>
+    page.evaluate(() => {
+      const pages = Array.from(document.querySelectorAll('.taro_page')).filter(
+        (e) => getComputedStyle(e).display !== 'none',
+      )
+      const top = pages[pages.length - 1]
+      const moving = document.getAnimations().some((a) => a.playState === 'running')
+      return top !== undefined && !moving && Math.abs(top.getBoundingClientRect().x) < 1
+    })
+  expect(await settled(inView, (ok) => ok)).toBe(true)
+  await page.screenshot({ path: join(artifacts, name), fullPage: true })
+}
+
+export async function tap(page: Page, selector: string, hasText?: string | RegExp): Promise<void> {
+  await (await waitShown(page, selector, hasText)).tap()
 }

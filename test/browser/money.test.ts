@@ -6,9 +6,8 @@
  * and the three allocations in 历史记录, exports those and downloads the xlsx. What the pages show is compared with what the router
  * answered the browser (observed, never mocked) and with the ledger.
  */
-import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import { collections, type CardDoc, type VehicleDoc } from '../../cloudfunctions/core/documents'
 import { balanceOf } from '../../cloudfunctions/core/ledger'
@@ -21,7 +20,6 @@ import type { LocalServer } from '../../tools/server/server'
 import type {
   AllocationRecordsPage,
   AllocationResult,
-  ApiResult,
   LoginResult,
   MoneySummary,
   RechargeLaunch,
@@ -31,7 +29,19 @@ import type {
 } from '../../types/api'
 import type { Page as ApiPage } from '../../types/common'
 import { fen, formatYuan, type Fen } from '../../types/money'
-import { artifacts, inputOf, shown, startBrowserWorld, STEP_TIMEOUT, type BrowserWorld } from './browserWorld'
+import {
+  answerOf,
+  dataOf,
+  inputOf,
+  settled,
+  settlesTo,
+  shown,
+  snap,
+  startBrowserWorld,
+  tap,
+  waitShown,
+  type BrowserWorld,
+} from './browserWorld'
 
 jest.setTimeout(60_000)
 
@@ -44,72 +54,6 @@ const PER_CARD = fen(10_000)
 
 let world: BrowserWorld
 let server: LocalServer
-
-async function waitShown(page: Page, selector: string, hasText?: string | RegExp): Promise<Locator> {
-  const locator = shown(page, selector, hasText).first()
-  await locator.waitFor({ state: 'visible' })
-  return locator
-}
-
-/** What the router answers the browser for one action, observed on the wire. */
-function answerOf<T>(
-  page: Page,
-  action: string,
-  payloadFits: (payload: Record<string, unknown>) => boolean = () => true,
-): Promise<ApiResult & { data: T }> {
-  return page
-    .waitForResponse((res) => {
-      if (!res.url().endsWith('/api')) return false
-      const envelope = JSON.parse(res.request().postData() ?? '{}') as {
-        action?: string
-        payload?: Record<string, unknown>
-      }
-      return envelope.action === action && payloadFits(envelope.payload ?? {})
-    })
-    .then(async (res) => (await res.json()) as ApiResult & { data: T })
-}
-
-/**
- * What `read` answers once it fits (pages update after their api answers), or its last answer
- * after the step timeout, for the caller's expect to report.
- */
-async function settled<T>(read: () => Promise<T> | T, fits: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + STEP_TIMEOUT
-  let last = await read()
-  while (!fits(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100))
-    last = await read()
-  }
-  return last
-}
-
-async function settlesTo<T>(read: () => Promise<T> | T, expected: T): Promise<void> {
-  expect(await settled(read, (v) => v === expected)).toBe(expected)
-}
-
-function dataOf<T>(result: ApiResult & { data: T }): T {
-  if (!result.ok) throw new Error(`api failed: ${result.error.code} ${result.error.message}`)
-  return result.data
-}
-
-/** Saves a screenshot once the shown Taro page has slid fully into view (no transition running). */
-async function snap(page: Page, name: string): Promise<void> {
-  const inView = () =>
-    page.evaluate(() => {
-      const pages = Array.from(document.querySelectorAll('.taro_page')).filter(
-        (e) => getComputedStyle(e).display !== 'none',
-      )
-      const top = pages[pages.length - 1]
-      const moving = document.getAnimations().some((a) => a.playState === 'running')
-      return top !== undefined && !moving && Math.abs(top.getBoundingClientRect().x) < 1
-    })
-  expect(await settled(inView, (ok) => ok)).toBe(true)
-  await page.screenshot({ path: join(artifacts, name), fullPage: true })
-}
-
-async function tap(page: Page, selector: string, hasText?: string | RegExp): Promise<void> {
-  await (await waitShown(page, selector, hasText)).tap()
-}
 
 /** SMS login as a person would: code from the outbox, typed in; answers the router's login answer. */
 async function smsLogin(page: Page, login: DemoLogin): Promise<LoginResult> {
