@@ -30,7 +30,7 @@ import {
 } from '../../../core/rateLimits'
 import { requestKeyDocId } from '../../../core/requestKeys'
 import type { PaymentGateway } from '../../../ports/payments'
-import type { Condition } from '../../../ports/store'
+import type { Condition, Query } from '../../../ports/store'
 import { fen, type Fen } from '../../../../types/money'
 import { recordsSpan, type DateRange, type DateRangeInput } from '../../../../types/dateRange'
 import {
@@ -40,7 +40,13 @@ import {
   rechargeWindowNotice,
   type PaymentChannel,
 } from '../../../../types/moneyRules'
-import type { ActionResponses, ParsedRequest, StoredCardFunds } from '../../../../types/api'
+import type {
+  ActionResponses,
+  AllocationRecord,
+  ParsedRequest,
+  RechargeOrderView,
+  StoredCardFunds,
+} from '../../../../types/api'
 import { ActionError, type ActionContext, type AuthedContext } from '../context'
 import { appliedDateRange } from './dateFilter'
 import { platformAuthOf, platformCall } from './authPlatform'
@@ -296,23 +302,35 @@ export async function rechargeStatus(
   return view
 }
 
+/** One page of a money records list (core/money/records.ts has its query and rows, shared with exports). */
+async function recordsPage<D, V>(
+  ctx: AuthedContext,
+  collection: string,
+  selection: { where: Condition[]; orderBy: Query['orderBy'] },
+  page: { limit: number; cursor?: string },
+  views: (scope: RecordsScope, docs: D[]) => Promise<V[]>,
+): Promise<{ items: V[]; total: number; nextCursor: string | null }> {
+  const [found, total] = await Promise.all([
+    queryPage<D>(ctx, collection, { ...selection, limit: page.limit, after: page.cursor }),
+    ctx.store.count(collection, selection.where),
+  ])
+  return { items: await views(recordsScope(ctx), found.items), total, nextCursor: found.nextCursor }
+}
+
 export async function listRecharges(
   ctx: AuthedContext,
   input: ParsedRequest<'recharge.list'>,
 ): Promise<ActionResponses['recharge.list']> {
   const range = moneyRecordsRange(ctx, input)
-  const { where, orderBy } = rechargeRecordsQuery(ctx.identity.accountId, range)
-  const [page, total] = await Promise.all([
-    queryPage<RechargeOrderDoc>(ctx, collections.rechargeOrders, {
-      where,
-      orderBy,
-      limit: input.limit,
-      after: input.cursor,
-    }),
-    ctx.store.count(collections.rechargeOrders, where),
-  ])
-  const items = await rechargeOrderViews(recordsScope(ctx), page.items)
-  return { items, total, nextCursor: page.nextCursor, ...range }
+  const selection = rechargeRecordsQuery(ctx.identity.accountId, range)
+  const page = await recordsPage<RechargeOrderDoc, RechargeOrderView>(
+    ctx,
+    collections.rechargeOrders,
+    selection,
+    input,
+    rechargeOrderViews,
+  )
+  return { ...page, ...range }
 }
 
 async function receivingCards(ctx: AuthedContext): Promise<ReceivingCard[]> {
@@ -389,16 +407,13 @@ export async function listAllocations(
   input: ParsedRequest<'allocation.list'>,
 ): Promise<ActionResponses['allocation.list']> {
   const range = moneyRecordsRange(ctx, input)
-  const { where, orderBy } = allocationRecordsQuery(ctx.identity.accountId, range)
-  const [page, total] = await Promise.all([
-    queryPage<AllocationRecordDoc>(ctx, collections.allocationRecords, {
-      where,
-      orderBy,
-      limit: input.limit,
-      after: input.cursor,
-    }),
-    ctx.store.count(collections.allocationRecords, where),
-  ])
-  const items = await allocationRecordViews(recordsScope(ctx), page.items)
-  return { items, total, nextCursor: page.nextCursor, ...range }
+  const selection = allocationRecordsQuery(ctx.identity.accountId, range)
+  const page = await recordsPage<AllocationRecordDoc, AllocationRecord>(
+    ctx,
+    collections.allocationRecords,
+    selection,
+    input,
+    allocationRecordViews,
+  )
+  return { ...page, ...range }
 }
