@@ -52,6 +52,14 @@ export function typeInto(el: Element, value: string): void {
   input.dispatchEvent(new Event('input', { bubbles: true }))
 }
 
+/**
+ * Types into the field `selector` once its native <input> is there: Taro's H5 input renders it a
+ * tick after the field itself, so typing straight after the field appears flaked under load.
+ */
+export async function typeIn(selector: string, value: string): Promise<void> {
+  typeInto(await findLater(`${selector} input, input${selector}`), value)
+}
+
 /** Waits until the selector matches (Taro's H5 components render their inner <input> a tick later). */
 export async function findLater(selector: string, root: ParentNode = document.body): Promise<HTMLElement> {
   let found: HTMLElement | null = null

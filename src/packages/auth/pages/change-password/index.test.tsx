@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro'
 import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
 import { fakeSend, me } from '../../../../testing/fake-api'
-import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, findLater, mount, text, typeIn, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import ChangePasswordPage from '.'
 
@@ -39,9 +39,9 @@ async function fill(oldPassword: string, newPassword: string, confirm = newPassw
   await mount(() => <ChangePasswordPage />)
   for (const f of ['change-old-password', 'change-new-password', 'change-confirm-password'])
     await findLater(`.${f} input`)
-  typeInto(find('.change-old-password'), oldPassword)
-  typeInto(find('.change-new-password'), newPassword)
-  typeInto(find('.change-confirm-password'), confirm)
+  await typeIn('.change-old-password', oldPassword)
+  await typeIn('.change-new-password', newPassword)
+  await typeIn('.change-confirm-password', confirm)
 }
 
 describe('修改密码', () => {

@@ -2,7 +2,16 @@ import Taro from '@tarojs/taro'
 import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
 import { captcha, codeSent, fakeSend, loginConfirmLegacy, loginHome } from '../../../../testing/fake-api'
-import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import {
+  click,
+  find,
+  findLater,
+  mount,
+  text,
+  typeIn,
+  typeInto,
+  waitForText,
+} from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { hasSession } from '../../../../services/api'
 import { saveLoginStep } from '../../shared/flow'
@@ -42,10 +51,10 @@ describe('legacy binding confirmation', () => {
     typeInto(await findLater('.legacy-code'), '12')
     click(find('.legacy-submit'))
     await waitForText('验证码为6位数字')
-    typeInto(find('.legacy-code'), '000000')
+    await typeIn('.legacy-code', '000000')
     click(find('.legacy-submit'))
     await waitForText('验证码错误')
-    typeInto(find('.legacy-code'), '654321')
+    await typeIn('.legacy-code', '654321')
     click(find('.legacy-submit'))
     await waitFor(() => expect(reLaunch).toHaveBeenCalledWith({ url: '/pages/home/index' }))
     expect(hasSession()).toBe(true)

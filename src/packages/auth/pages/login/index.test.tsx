@@ -10,7 +10,16 @@ import {
   me,
 } from '../../../../testing/fake-api'
 import { waitFor } from '@testing-library/dom'
-import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import {
+  click,
+  find,
+  findLater,
+  mount,
+  text,
+  typeIn,
+  typeInto,
+  waitForText,
+} from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { hasSession, loginKind, readSession } from '../../../../services/api'
 import LoginPage from '.'
@@ -60,14 +69,14 @@ describe('login page', () => {
 
   it('refuses a bad phone number before sending a code', async () => {
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '12345')
+    await typeIn('.login-phone', '12345')
     click(find('.login-send-code'))
     await waitForText('请输入正确的11位手机号')
   })
 
   it('sends the code and counts down 60 seconds', async () => {
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
+    await typeIn('.login-phone', '13712342756')
     click(find('.login-send-code'))
     await waitForText('60秒后重新获取')
     expect(text()).toContain('验证码已发送')
@@ -84,12 +93,13 @@ describe('login page', () => {
       })(envelope),
     )
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
+    await typeIn('.login-phone', '13712342756')
     expect(document.querySelector('.login-sms-captcha')).toBeNull()
     click(find('.login-send-code'))
     await waitForText('该手机号今日已多次获取验证码，请输入图形验证码后再获取')
     await findLater('img.login-sms-captcha-image, .login-sms-captcha-image[src]')
-    typeInto(find('.login-sms-captcha'), 'ab12')
+    // Taro's H5 input renders its native <input> a tick after the field appears
+    typeInto(await findLater('.login-sms-captcha input'), 'ab12')
     click(find('.login-send-code'))
     await waitForText('60秒后重新获取')
     const sends = jest.mocked(send).mock.calls.filter(([e]) => e.action === 'auth.sendSmsCode')
@@ -101,8 +111,8 @@ describe('login page', () => {
 
   it('requires the agreement before logging in', async () => {
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
-    typeInto(find('.login-code'), '123456')
+    await typeIn('.login-phone', '13712342756')
+    await typeIn('.login-code', '123456')
     click(find('.login-submit'))
     await waitForText('请先阅读并同意《用户协议》和《隐私政策》')
     expect(hasSession()).toBe(false)
@@ -110,8 +120,8 @@ describe('login page', () => {
 
   it('requires a 6-digit code', async () => {
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
-    typeInto(find('.login-code'), '12')
+    await typeIn('.login-phone', '13712342756')
+    await typeIn('.login-code', '12')
     await agree()
     click(find('.login-submit'))
     await waitForText('验证码为6位数字')
@@ -119,8 +129,8 @@ describe('login page', () => {
 
   it('shows the server message for a wrong code and stays logged out', async () => {
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
-    typeInto(find('.login-code'), '000000')
+    await typeIn('.login-phone', '13712342756')
+    await typeIn('.login-code', '000000')
     await agree()
     click(find('.login-submit'))
     await waitForText('验证码错误')
@@ -129,8 +139,8 @@ describe('login page', () => {
 
   it('logs in with the right code and keeps the session', async () => {
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
-    typeInto(find('.login-code'), '123456')
+    await typeIn('.login-phone', '13712342756')
+    await typeIn('.login-code', '123456')
     await agree()
     click(find('.login-submit'))
     await waitForText('登录成功')
@@ -193,9 +203,9 @@ describe('login page: nickname login', () => {
 
   it('requires the agreement before a nickname login', async () => {
     await openNicknameTab()
-    typeInto(find('.login-nickname'), 'zhangsan')
-    typeInto(find('.login-password'), 'right-pass1')
-    typeInto(find('.login-captcha'), 'c1')
+    await typeIn('.login-nickname', 'zhangsan')
+    await typeIn('.login-password', 'right-pass1')
+    await typeIn('.login-captcha', 'c1')
     click(find('.login-submit'))
     await waitForText('请先阅读并同意《用户协议》和《隐私政策》')
     expect(jest.mocked(send).mock.calls.some(([e]) => e.action === 'auth.loginByNickname')).toBe(false)
@@ -204,9 +214,9 @@ describe('login page: nickname login', () => {
   it('shows the server error for a wrong password and refreshes the used captcha', async () => {
     await openNicknameTab()
     const first = captchaSrc()
-    typeInto(find('.login-nickname'), 'zhangsan')
-    typeInto(find('.login-password'), 'wrong')
-    typeInto(find('.login-captcha'), 'c1')
+    await typeIn('.login-nickname', 'zhangsan')
+    await typeIn('.login-password', 'wrong')
+    await typeIn('.login-captcha', 'c1')
     await agree()
     click(find('.login-submit'))
     await waitForText('昵称或密码错误')
@@ -217,9 +227,9 @@ describe('login page: nickname login', () => {
 
   it('shows the lockout message with its minutes as the server gives it', async () => {
     await openNicknameTab()
-    typeInto(find('.login-nickname'), 'zhangsan')
-    typeInto(find('.login-password'), 'locked')
-    typeInto(find('.login-captcha'), 'c1')
+    await typeIn('.login-nickname', 'zhangsan')
+    await typeIn('.login-password', 'locked')
+    await typeIn('.login-captcha', 'c1')
     await agree()
     click(find('.login-submit'))
     await waitForText('账号已锁定，请30分钟后再试')
@@ -228,9 +238,9 @@ describe('login page: nickname login', () => {
   it('says an over-long password is too long instead of cutting it', async () => {
     await openNicknameTab()
     expect(find('.login-password input').getAttribute('maxlength')).toBe('65')
-    typeInto(find('.login-nickname'), 'zhangsan')
-    typeInto(find('.login-password'), 'x'.repeat(10_000))
-    typeInto(find('.login-captcha'), 'c1')
+    await typeIn('.login-nickname', 'zhangsan')
+    await typeIn('.login-password', 'x'.repeat(10_000))
+    await typeIn('.login-captcha', 'c1')
     await waitForText('密码最多64位，当前输入超出长度，请重新输入')
     await agree()
     click(find('.login-submit'))
@@ -243,9 +253,9 @@ describe('login page: nickname login', () => {
   it('logs in with the right password and captcha', async () => {
     const reLaunch = jest.spyOn(Taro, 'reLaunch').mockResolvedValue({ errMsg: 'reLaunch:ok' })
     await openNicknameTab()
-    typeInto(find('.login-nickname'), 'zhangsan')
-    typeInto(find('.login-password'), 'right-pass1')
-    typeInto(find('.login-captcha'), 'c1')
+    await typeIn('.login-nickname', 'zhangsan')
+    await typeIn('.login-password', 'right-pass1')
+    await typeIn('.login-captcha', 'c1')
     await agree()
     click(find('.login-submit'))
     await waitForText('登录成功')
@@ -269,8 +279,8 @@ describe('login page: what comes after the login', () => {
         fakeSend({ 'auth.loginBySms': { data: result } })(envelope),
       )
     await mount(() => <LoginPage />)
-    typeInto(find('.login-phone'), '13712342756')
-    typeInto(find('.login-code'), '123456')
+    await typeIn('.login-phone', '13712342756')
+    await typeIn('.login-code', '123456')
     await agree()
     click(find('.login-submit'))
     await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url }))

@@ -1,7 +1,7 @@
 import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
 import { captcha, codeSent, fakeSend, type FakeAnswers } from '../../../../testing/fake-api'
-import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, findLater, mount, text, typeIn, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import RecoverNicknamePage from '.'
 
@@ -44,16 +44,16 @@ async function fill(phone: string): Promise<void> {
   await mount(() => <RecoverNicknamePage />)
   for (const f of ['recover-plate', 'recover-phone', 'login-captcha']) await findLater(`.${f} input`)
   await findLater('img.login-captcha-image, .login-captcha-image[src]')
-  typeInto(find('.recover-plate'), '浙A12345')
-  typeInto(find('.recover-phone'), phone)
-  typeInto(find('.login-captcha'), 'c1')
+  await typeIn('.recover-plate', '浙A12345')
+  await typeIn('.recover-phone', phone)
+  await typeIn('.login-captcha', 'c1')
 }
 
 describe('找回昵称', () => {
   it('checks the plate format first', async () => {
     await mount(() => <RecoverNicknamePage />)
     await findLater('.recover-plate input')
-    typeInto(find('.recover-plate'), '12345')
+    await typeIn('.recover-plate', '12345')
     click(find('.recover-ask'))
     await waitForText('车牌号码格式不正确')
     expect(sent('auth.sendRecoverNicknameCode')).toEqual([])
@@ -80,11 +80,11 @@ describe('找回昵称', () => {
     await fill('13712342756')
     click(find('.recover-ask'))
     await findLater('.recover-code input')
-    typeInto(find('.recover-code'), '000000')
+    await typeIn('.recover-code', '000000')
     click(find('.recover-submit'))
     await waitForText('验证码错误')
     expect(text()).not.toContain('zhangsan')
-    typeInto(find('.recover-code'), '654321')
+    await typeIn('.recover-code', '654321')
     click(find('.recover-submit'))
     await waitForText('zhangsan')
     expect(text(find('.recover-result'))).toContain('1811*****9788')

@@ -1,7 +1,16 @@
 import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
 import { captcha, codeSent, fakeSend, type FakeAnswers } from '../../../../testing/fake-api'
-import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import {
+  click,
+  find,
+  findLater,
+  mount,
+  text,
+  typeIn,
+  typeInto,
+  waitForText,
+} from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import ResetPasswordPage from '.'
 
@@ -40,10 +49,10 @@ async function fillStep1(): Promise<void> {
   for (const f of ['reset-nickname', 'reset-user-name', 'reset-id-number', 'login-captcha'])
     await findLater(`.${f} input`)
   await findLater('img.login-captcha-image, .login-captcha-image[src]')
-  typeInto(find('.reset-nickname'), 'zhangsan')
-  typeInto(find('.reset-user-name'), '张三')
-  typeInto(find('.reset-id-number'), '33010219900101123x')
-  typeInto(find('.login-captcha'), 'c1')
+  await typeIn('.reset-nickname', 'zhangsan')
+  await typeIn('.reset-user-name', '张三')
+  await typeIn('.reset-id-number', '33010219900101123x')
+  await typeIn('.login-captcha', 'c1')
 }
 
 async function toStep2(): Promise<void> {
@@ -78,7 +87,7 @@ describe('重置密码 step 1: registered details send a code to the reserved ph
   it('checks the form before sending anything', async () => {
     await mount(() => <ResetPasswordPage />)
     await findLater('.reset-nickname input')
-    typeInto(find('.reset-nickname'), 'zhangsan')
+    await typeIn('.reset-nickname', 'zhangsan')
     click(find('.reset-verify'))
     await waitForText('请输入个人名称')
     expect(sent('auth.sendResetPasswordCode')).toEqual([])
@@ -138,9 +147,9 @@ describe('重置密码 step 1: registered details send a code to the reserved ph
 describe('重置密码 step 2: the texted code and the new password', () => {
   it('refuses two different new passwords before sending', async () => {
     await toStep2()
-    typeInto(find('.reset-code'), '654321')
-    typeInto(find('.reset-new-password'), 'abc12345')
-    typeInto(find('.reset-confirm-password'), 'abc12346')
+    await typeIn('.reset-code', '654321')
+    await typeIn('.reset-new-password', 'abc12345')
+    await typeIn('.reset-confirm-password', 'abc12346')
     click(find('.reset-submit'))
     await waitForText('两次输入的密码不一致')
     expect(sent('auth.resetPassword')).toEqual([])
@@ -150,9 +159,9 @@ describe('重置密码 step 2: the texted code and the new password', () => {
     await toStep2()
     const long = 'Ab1'.repeat(3334)
     expect(find('.reset-new-password input').getAttribute('maxlength')).toBe('21')
-    typeInto(find('.reset-code'), '654321')
-    typeInto(find('.reset-new-password'), long)
-    typeInto(find('.reset-confirm-password'), long)
+    await typeIn('.reset-code', '654321')
+    await typeIn('.reset-new-password', long)
+    await typeIn('.reset-confirm-password', long)
     await waitForText('密码最多20位，当前输入超出长度，请重新输入')
     click(find('.reset-submit'))
     await waitFor(() =>
@@ -163,15 +172,15 @@ describe('重置密码 step 2: the texted code and the new password', () => {
 
   it('shows a wrong code as the server says, then resets with the right one', async () => {
     await toStep2()
-    typeInto(find('.reset-new-password'), 'abc12345')
-    typeInto(find('.reset-confirm-password'), 'abc12345')
-    typeInto(find('.reset-code'), '12')
+    await typeIn('.reset-new-password', 'abc12345')
+    await typeIn('.reset-confirm-password', 'abc12345')
+    await typeIn('.reset-code', '12')
     click(find('.reset-submit'))
     await waitForText('验证码为6位数字')
-    typeInto(find('.reset-code'), '000000')
+    await typeIn('.reset-code', '000000')
     click(find('.reset-submit'))
     await waitForText('验证码错误')
-    typeInto(find('.reset-code'), '654321')
+    await typeIn('.reset-code', '654321')
     click(find('.reset-submit'))
     await waitForText('密码已重置，请使用新密码登录')
     expect(sent('auth.resetPassword').at(-1)).toEqual({
@@ -194,7 +203,7 @@ describe('重置密码 step 2: the texted code and the new password', () => {
     await waitForText('请输入图形验证码')
     expect(sent('auth.sendResetPasswordCode')).toHaveLength(1)
     await findLater('img.reset-sms-captcha-image, .reset-sms-captcha-image[src]')
-    typeInto(find('.reset-sms-captcha'), 'c2')
+    typeInto(await findLater('.reset-sms-captcha input'), 'c2')
     click(find('.reset-send-code'))
     await waitFor(() => expect(sent('auth.sendResetPasswordCode')).toHaveLength(2))
     expect(sent('auth.sendResetPasswordCode')[1]).toMatchObject({

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro'
 import type { ApiEnvelope } from '../../../../../types'
 import { tagRows } from '../../../../testing/etc-fixtures'
 import { fakeSend } from '../../../../testing/fake-api'
-import { click, find, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, mount, text, typeIn, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { saveSession } from '../../../../services/api/session'
 import { TagDetailView } from '../tag'
@@ -42,8 +42,8 @@ describe('标签管理', () => {
 
     click(find('.list-with-filters__toggle'))
     await waitFor(() => expect(document.querySelector('.etc-filter-tag-no input')).not.toBeNull())
-    typeInto(find('.etc-filter-tag-no'), '1234567890123456')
-    typeInto(find('.etc-filter-plate'), '浙z106nx')
+    await typeIn('.etc-filter-tag-no', '1234567890123456')
+    await typeIn('.etc-filter-plate', '浙z106nx')
     click(find('.etc-filter-search'))
     await waitFor(() => expect(listPayloads()).toHaveLength(2))
     expect(listPayloads()[1]).toEqual({

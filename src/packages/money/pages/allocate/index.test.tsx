@@ -2,7 +2,7 @@ import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
 import { fakeSend, payloadsOf } from '../../../../testing/fake-api'
 import { moneyServer, type MoneyServerOptions } from '../../../../testing/money-fixtures'
-import { click, find, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, mount, text, typeIn, typeInto, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { saveSession } from '../../../../services/api/session'
 import { AllocateView } from '.'
@@ -58,7 +58,7 @@ describe('预分配', () => {
   it('平均分配: total = amount × receiving cards, confirmed, then the result and the refreshed table', async () => {
     serve()
     await open()
-    typeInto(find('.money-allocate__per-card'), '12.5')
+    await typeIn('.money-allocate__per-card', '12.5')
     await waitForText('本次预分配总金额¥25.00')
     expect(text()).toContain('每辆已发行储值卡车辆各分配该金额，共 2 辆')
     expect(rows().map((r) => text(r.querySelector('.money-alloc-row__amount') as Element))).toEqual([
@@ -92,7 +92,7 @@ describe('预分配', () => {
   it('平均分配 refuses a total above 可用余额 before asking anything', async () => {
     serve()
     await open()
-    typeInto(find('.money-allocate__per-card'), '64.41')
+    await typeIn('.money-allocate__per-card', '64.41')
     await waitForText('本次预分配总金额¥128.82')
     expect(problem()).toBe('本次预分配总金额不能超过可用余额')
     expect(disabled(submitButton())).toBe(true)
@@ -100,7 +100,7 @@ describe('预分配', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(document.querySelector('.nut-dialog')).toBeNull()
 
-    typeInto(find('.money-allocate__per-card'), '64.40')
+    await typeIn('.money-allocate__per-card', '64.40')
     await waitFor(() => expect(problem()).toBeNull())
     expect(disabled(submitButton())).toBe(false)
   })
@@ -171,7 +171,7 @@ describe('预分配', () => {
   it('retries a lost allocation with the same key and shows the one result', async () => {
     serve({ lostAllocations: 1 })
     await open()
-    typeInto(find('.money-allocate__per-card'), '10')
+    await typeIn('.money-allocate__per-card', '10')
     await waitForText('本次预分配总金额¥20.00')
     click(submitButton())
     await confirmDialog()
@@ -194,7 +194,7 @@ describe('预分配', () => {
     await open()
     expect(problem()).toBe('储值卡车辆超过100辆，请使用自定义分配分批进行')
     expect(disabled(find('.money-allocate__all'))).toBe(true)
-    typeInto(find('.money-allocate__per-card'), '1')
+    await typeIn('.money-allocate__per-card', '1')
     await waitForText('本次预分配总金额¥101.00')
     expect(disabled(submitButton())).toBe(true)
   })

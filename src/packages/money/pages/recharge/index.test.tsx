@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro'
 import type { ApiEnvelope } from '../../../../../types'
 import { fakeSend, payloadsOf, type FakeAnswers } from '../../../../testing/fake-api'
 import { moneyServer, type MoneyServerOptions } from '../../../../testing/money-fixtures'
-import { click, find, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, mount, text, typeIn, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { saveSession } from '../../../../services/api/session'
 import { RechargeView } from '.'
@@ -139,7 +139,7 @@ describe('充值', () => {
 
     click(options[2])
     await waitFor(() => expect(options[2].classList.contains('money-card-option--selected')).toBe(true))
-    typeInto(find('.money-recharge__custom'), '88.8')
+    await typeIn('.money-recharge__custom', '88.8')
     await waitFor(() => expect(document.querySelector('.money-presets .etc-chips__chip--active')).toBeNull())
 
     const confirm = await submit()
@@ -184,22 +184,22 @@ describe('充值', () => {
     await open()
     const amountError = () => document.querySelector('.money-recharge__amount-error')?.textContent ?? null
 
-    typeInto(find('.money-recharge__custom'), '0')
+    await typeIn('.money-recharge__custom', '0')
     await waitFor(() => expect(amountError()).toBe('充值金额最少0.01元'))
     click(find('.money-recharge__submit'))
-    typeInto(find('.money-recharge__custom'), '100000.01')
+    await typeIn('.money-recharge__custom', '100000.01')
     await waitFor(() => expect(amountError()).toBe('单笔充值金额最多100,000.00元'))
-    typeInto(find('.money-recharge__custom'), '1.234')
+    await typeIn('.money-recharge__custom', '1.234')
     await waitFor(() => expect(amountError()).toBe('请输入正确的金额，最多两位小数'))
     click(find('.money-recharge__submit'))
     await new Promise((r) => setTimeout(r, 50))
     expect(document.querySelector('.nut-dialog')).toBeNull()
 
     // cleared: no preset, no amount
-    typeInto(find('.money-recharge__custom'), '')
+    await typeIn('.money-recharge__custom', '')
     await waitFor(() => expect(amountError()).toBe('请选择或输入充值金额'))
 
-    typeInto(find('.money-recharge__custom'), '100,000.00')
+    await typeIn('.money-recharge__custom', '100,000.00')
     await waitFor(() => expect(amountError()).toBeNull())
     expect(await submit()).toContain('充值金额¥100,000.00')
     expect(creates()).toHaveLength(0)

@@ -3,7 +3,7 @@ import { waitFor } from '@testing-library/dom'
 import type { ApiEnvelope } from '../../../../../types'
 import { captcha, fakeSend } from '../../../../testing/fake-api'
 import { operatorLogin } from '../../../../testing/operator-fixtures'
-import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
+import { click, find, findLater, mount, text, typeIn, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { readSession, saveSession } from '../../../../services/api/session'
 import { readOperatorSession, saveOperatorSession } from '../../shared/session'
@@ -34,10 +34,10 @@ async function open(): Promise<void> {
     await findLater(`.${field} input`)
 }
 
-function fill(loginName: string, password: string, captchaText: string): void {
-  typeInto(find('.operator-login-name'), loginName)
-  typeInto(find('.operator-login-password'), password)
-  typeInto(find('.operator-login-captcha'), captchaText)
+async function fill(loginName: string, password: string, captchaText: string): Promise<void> {
+  await typeIn('.operator-login-name', loginName)
+  await typeIn('.operator-login-password', password)
+  await typeIn('.operator-login-captcha', captchaText)
 }
 
 beforeEach(() => {
@@ -62,7 +62,7 @@ describe('operator login page', () => {
     await open()
     click(find('.operator-login-submit'))
     await waitForText('请输入操作员账号')
-    typeInto(find('.operator-login-name'), 'op-demo')
+    await typeIn('.operator-login-name', 'op-demo')
     click(find('.operator-login-submit'))
     await waitForText('请输入密码')
     expect(jest.mocked(send).mock.calls.some(([e]) => e.action === 'operator.login')).toBe(false)
@@ -71,7 +71,7 @@ describe('operator login page', () => {
   it('shows the server message for a wrong password and gets a new captcha', async () => {
     await open()
     const first = captchaSrc()
-    fill('op-demo', 'wrong', 'c1')
+    await fill('op-demo', 'wrong', 'c1')
     click(find('.operator-login-submit'))
     await waitForText('账号或密码错误，还可尝试9次')
     await waitFor(() => expect(captchaSrc()).not.toBe(first))
@@ -81,7 +81,7 @@ describe('operator login page', () => {
 
   it('shows the lockout as the server words it', async () => {
     await open()
-    fill('op-demo', 'locked', 'c1')
+    await fill('op-demo', 'locked', 'c1')
     click(find('.operator-login-submit'))
     await waitForText('密码错误次数过多，请15分钟后再试')
   })
@@ -90,7 +90,7 @@ describe('operator login page', () => {
     saveSession({ token: 'driver-token', expiresAt: new Date(Date.now() + 3600_000).toISOString() })
     const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' })
     await open()
-    fill(' op-demo ', 'OpDemo2025', 'c1')
+    await fill(' op-demo ', 'OpDemo2025', 'c1')
     click(find('.operator-login-submit'))
     await waitFor(() =>
       expect(redirectTo).toHaveBeenCalledWith({ url: '/packages/operator/pages/reconciliation/index' }),
