@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react'
 import { ApiError, errorMessage } from '../../../services/api'
-import { useCaptcha, type Captcha } from './useCaptcha'
+import { useCaptcha, type Captcha } from '../../../hooks/useCaptcha'
 import { useCountdown } from './useCountdown'
 import { captchaError } from './validate'
 

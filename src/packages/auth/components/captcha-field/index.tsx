@@ -1,6 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import { Input } from '@nutui/nutui-react-taro'
-import type { Captcha } from '../../shared/useCaptcha'
+import type { Captcha } from '../../../../hooks/useCaptcha'
 import './index.scss'
 
 export interface CaptchaFieldProps {

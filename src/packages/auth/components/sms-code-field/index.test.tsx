@@ -1,4 +1,4 @@
-import type { Captcha } from '../../shared/useCaptcha'
+import type { Captcha } from '../../../../hooks/useCaptcha'
 import { click, find, findLater, mount, text } from '../../../../testing/render'
 import SmsCodeField, { type SmsCodeFieldProps } from '.'
 

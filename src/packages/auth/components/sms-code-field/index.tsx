@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { Button, Input } from '@nutui/nutui-react-taro'
-import type { Captcha } from '../../shared/useCaptcha'
+import type { Captcha } from '../../../../hooks/useCaptcha'
 import CaptchaField from '../captcha-field'
 import './index.scss'
 

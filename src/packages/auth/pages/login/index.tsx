@@ -11,7 +11,7 @@ import PasswordField from '../../components/password-field'
 import PhoneQuickLogin from '../../components/phone-quick-login'
 import { continueLogin } from '../../shared/flow'
 import { AUTH_PAGES } from '../../shared/routes'
-import { useCaptcha } from '../../shared/useCaptcha'
+import { useCaptcha } from '../../../../hooks/useCaptcha'
 import { useFormAction } from '../../shared/useFormAction'
 import { useSmsSend } from '../../shared/useSmsSend'
 import {

@@ -12,7 +12,7 @@ import OptionPicker from '../../components/option-picker'
 import PasswordField from '../../components/password-field'
 import SmsCodeField from '../../components/sms-code-field'
 import { AUTH_PAGES } from '../../shared/routes'
-import { useCaptcha } from '../../shared/useCaptcha'
+import { useCaptcha } from '../../../../hooks/useCaptcha'
 import { useFormAction } from '../../shared/useFormAction'
 import { useSmsSend, type CaptchaAnswer } from '../../shared/useSmsSend'
 import {

@@ -1,42 +1,18 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Image, Text, View } from '@tarojs/components'
 import { Button, Input } from '@nutui/nutui-react-taro'
 import { passwordInputCap, passwordMessages, passwordRules } from '../../../../../types/authRules'
 import NavBar from '../../../../components/nav-bar'
+import { useCaptcha, type CaptchaRequest } from '../../../../hooks/useCaptcha'
 import { ApiError, errorMessage } from '../../../../services/api/errors'
 import { callOperator, operatorLogout } from '../../shared/api'
 import { operatorRoutes } from '../../shared/routes'
 import { readOperatorSession, type OperatorSession } from '../../shared/session'
-import { svgDataUri } from '../../shared/svg'
 import './index.scss'
 
-/** The graphic captcha of auth.captcha: a new one on mount, on a tap, and after every failed login. */
-function useCaptcha() {
-  const [captchaId, setCaptchaId] = useState<string | null>(null)
-  const [imageSrc, setImageSrc] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const latest = useRef(0)
-  const refresh = useCallback(async () => {
-    const id = ++latest.current
-    setError(null)
-    try {
-      const res = await callOperator('auth.captcha', {})
-      if (id !== latest.current) return
-      setCaptchaId(res.captchaId)
-      setImageSrc(svgDataUri(res.svg))
-    } catch (e) {
-      if (id !== latest.current) return
-      setCaptchaId(null)
-      setImageSrc(null)
-      setError(errorMessage(e))
-    }
-  }, [])
-  useEffect(() => {
-    void refresh()
-  }, [refresh])
-  return { captchaId, imageSrc, error, refresh }
-}
+/** The captcha asked for without the driver's token: a driver session on this device stays out of it. */
+const operatorCaptcha: CaptchaRequest = () => callOperator('auth.captcha', {})
 
 function firstProblem(loginName: string, password: string, captchaText: string, captchaId: string | null) {
   if (!loginName.trim()) return '请输入操作员账号'
@@ -55,10 +31,11 @@ export default function OperatorLoginPage() {
   const [current, setCurrent] = useState<OperatorSession | null>(readOperatorSession)
   const [loginName, setLoginName] = useState('')
   const [password, setPassword] = useState('')
-  const [captchaText, setCaptchaText] = useState('')
   const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const captcha = useCaptcha()
+  // a new captcha on mount, on a tap, and after every failed login (captchas are single use)
+  const captcha = useCaptcha(true, operatorCaptcha)
+  const captchaText = captcha.text
 
   const submit = async () => {
     if (busy) return
@@ -79,9 +56,9 @@ export default function OperatorLoginPage() {
       )
     } catch (e) {
       setMessage(errorMessage(e))
-      // captchas are single use: whatever failed, the next try needs a new one
-      setCaptchaText('')
-      if (!(e instanceof ApiError && e.code === 'NETWORK')) void captcha.refresh()
+      // captchas are single use: whatever failed, the next try needs a new one (refresh clears the text)
+      if (e instanceof ApiError && e.code === 'NETWORK') captcha.setText('')
+      else void captcha.refresh()
     } finally {
       setBusy(false)
     }
@@ -145,7 +122,7 @@ export default function OperatorLoginPage() {
             maxLength={8}
             placeholder="请输入图形验证码"
             value={captchaText}
-            onChange={(v) => setCaptchaText(v)}
+            onChange={(v) => captcha.setText(v)}
           />
           {captcha.imageSrc ? (
             <Image

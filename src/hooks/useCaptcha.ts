@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { call, errorMessage } from '../../../services/api'
-import { svgDataUri } from './svg'
+import { call, errorMessage } from '../services/api'
+import { svgDataUri } from '../services/svg'
 
 export interface Captcha {
   /** Send with the typed text; null until the first captcha arrived. */
@@ -15,11 +15,17 @@ export interface Captcha {
   refresh: () => Promise<void>
 }
 
+/** How a form asks for a captcha: the driver's client by default; operator pages send no driver token. */
+export type CaptchaRequest = () => Promise<{ captchaId: string; svg: string }>
+
+const driverCaptcha: CaptchaRequest = () => call('auth.captcha', {})
+
 /**
  * The graphic captcha from auth.captcha. `enabled` false: nothing is fetched until it turns true
- * (captchas are counted per caller, so a form asks for one only when it shows one).
+ * (captchas are counted per caller, so a form asks for one only when it shows one). `request` must
+ * be a stable function (module level).
  */
-export function useCaptcha(enabled = true): Captcha {
+export function useCaptcha(enabled = true, request: CaptchaRequest = driverCaptcha): Captcha {
   const [captchaId, setCaptchaId] = useState<string | null>(null)
   const [imageSrc, setImageSrc] = useState<string | null>(null)
   const [text, setText] = useState('')
@@ -33,7 +39,7 @@ export function useCaptcha(enabled = true): Captcha {
     setError(null)
     setText('')
     try {
-      const res = await call('auth.captcha', {})
+      const res = await request()
       if (id !== latest.current) return
       setCaptchaId(res.captchaId)
       setImageSrc(svgDataUri(res.svg))
@@ -45,7 +51,7 @@ export function useCaptcha(enabled = true): Captcha {
     } finally {
       if (id === latest.current) setLoading(false)
     }
-  }, [])
+  }, [request])
 
   useEffect(() => {
     if (enabled) void refresh()
