@@ -7,14 +7,21 @@ import {
   type CardDoc,
   type TagDoc,
   type VehicleDoc,
-  type WechatBindingDoc,
 } from '../../cloudfunctions/core/documents'
 import { createApi, type Caller } from '../../cloudfunctions/functions/api/app'
 import type { Doc, Store } from '../../cloudfunctions/ports/store'
 import { creditOnlyDemo } from '../../tools/demo/seedEtc'
 import { storedBalanceNote, type ActionName, type ApiResult } from '../../types/api'
 import type { Page } from '../../types/common'
-import { adapters, apiCalls, readAll, TestClock, seedDemoPerSuite, type Adapter } from './seededDemo'
+import {
+  adapters,
+  apiCalls,
+  readAll,
+  TestClock,
+  seedDemoPerSuite,
+  wechatCallers,
+  type Adapter,
+} from './seededDemo'
 import { errorCatalog, type ErrorCode } from '../../types/errors'
 
 const start = new Date('2025-06-15T02:00:00Z') // 10:00 in Shanghai
@@ -29,27 +36,7 @@ async function makeWorld(adapter: Adapter) {
   const clock = new TestClock(start.getTime())
   const api = createApi({ store, sms: createOutboxSms(store, clock), clock, secrets })
   const { call, ok } = apiCalls(api)
-  let openidNo = 0
-  /**
-   * A WeChat session bound to one account. The binding is written directly: the login and
-   * account-choice flow is the auth suite's subject; here only the account scoping matters,
-   * and the router still resolves the identity from the platform caller as in production.
-   */
-  const as = async (accountId: string, userType: 'personal' | 'unit' = 'personal'): Promise<Caller> => {
-    openidNo += 1
-    const openid = `o-etc-${openidNo}`
-    const binding: WechatBindingDoc = {
-      id: openid,
-      principalId: `pr-etc-${accountId}`,
-      accountId,
-      userType,
-      loginPhoneHash: '',
-      boundAt: clock.now().toISOString(),
-      expiresAt: new Date(clock.now().getTime() + 86400_000).toISOString(),
-    }
-    await store.set(collections.wechatBindings, openid, { ...binding })
-    return { platform: 'wechat', openid }
-  }
+  const as = wechatCallers(store, clock, 'etc')
   return { store, clock, call, ok, as }
 }
 type World = Awaited<ReturnType<typeof makeWorld>>

@@ -12,12 +12,7 @@ import type { Readable } from 'node:stream'
 import { createCloudbaseFiles } from '../../cloudfunctions/adapters/cloudbase/files'
 import { createLocalFiles } from '../../cloudfunctions/adapters/local/files'
 import { createOutboxSms } from '../../cloudfunctions/adapters/local/outboxSms'
-import {
-  collections,
-  type CardDoc,
-  type SessionDoc,
-  type WechatBindingDoc,
-} from '../../cloudfunctions/core/documents'
+import { collections, type CardDoc, type SessionDoc } from '../../cloudfunctions/core/documents'
 import type { ExportDoc } from '../../cloudfunctions/core/exports/exportDocuments'
 import { removeExpiredExports, runExportJobs } from '../../cloudfunctions/core/exports/jobs'
 import { shanghaiTimeText } from '../../cloudfunctions/core/exports/registry'
@@ -38,7 +33,15 @@ import type { ActionResponse, ApiResult, RechargeOrderView } from '../../types/a
 import { errorCatalog, type ErrorCode } from '../../types/errors'
 import { formatYuan, fen } from '../../types/money'
 import { rechargeStatusLabels } from '../../types/moneyRules'
-import { adapters, apiCalls, readAll, seedDemoPerSuite, TestClock, type Adapter } from './seededDemo'
+import {
+  adapters,
+  apiCalls,
+  readAll,
+  seedDemoPerSuite,
+  TestClock,
+  wechatCallers,
+  type Adapter,
+} from './seededDemo'
 
 const start = new Date('2026-11-30T02:00:00Z') // 10:00 in Shanghai
 const demo = seedDemoPerSuite('exports', start)
@@ -93,22 +96,10 @@ async function makeWorld(adapter: Adapter) {
     exports: { files, queued: () => (queued += 1) },
   })
   const { call, ok } = apiCalls(api)
-  let n = 0
   /** A WeChat caller of the account (an OPENID binding). */
-  const wechat = async (accountId: string): Promise<Caller> => {
-    const openid = `o-exports-${++n}`
-    const binding: WechatBindingDoc = {
-      id: openid,
-      principalId: `pr-exports-${accountId}`,
-      accountId,
-      userType: accountId === UNIT ? 'unit' : 'personal',
-      loginPhoneHash: '',
-      boundAt: clock.now().toISOString(),
-      expiresAt: new Date(clock.now().getTime() + 40 * DAY_MS).toISOString(),
-    }
-    await store.set(collections.wechatBindings, openid, { ...binding })
-    return { platform: 'wechat', openid }
-  }
+  const bindWechat = wechatCallers(store, clock, 'exports', { validForMs: 40 * DAY_MS })
+  const wechat = (accountId: string) => bindWechat(accountId, accountId === UNIT ? 'unit' : 'personal')
+  let n = 0
   /** An H5/Alipay session of the account: its bearer token. */
   const token = async (accountId: string): Promise<string> => {
     const sessionId = `s-exports-${++n}`

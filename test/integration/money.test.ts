@@ -10,21 +10,29 @@ import {
 } from '../../cloudfunctions/adapters/wechatPay/notification'
 import { WechatPayGateway } from '../../cloudfunctions/adapters/wechatPay/wechatPayGateway'
 import { createOutboxSms } from '../../cloudfunctions/adapters/local/outboxSms'
-import { collections, type CardDoc, type WechatBindingDoc } from '../../cloudfunctions/core/documents'
+import { collections, type CardDoc } from '../../cloudfunctions/core/documents'
 import { accountKey, balanceOf, type LedgerAccount } from '../../cloudfunctions/core/ledger'
 import { verifyLedger } from '../../cloudfunctions/core/ledger/verify'
 import type { RechargeOrderDoc } from '../../cloudfunctions/core/money/moneyDocuments'
 import { acceptPaymentNotification } from '../../cloudfunctions/core/money/notifications'
 import { payDueRefunds } from '../../cloudfunctions/core/money/refunds'
 import { workBudget } from '../../cloudfunctions/core/money/workBudget'
-import { createApi, type Caller } from '../../cloudfunctions/functions/api/app'
+import { createApi } from '../../cloudfunctions/functions/api/app'
 import type { Doc, Store } from '../../cloudfunctions/ports/store'
 import { openEmulatedCloudPay, type CloudPayEmulator } from '../../tools/cloudbase-emulator/cloudPay'
 import type { CloudbaseEmulator } from '../../tools/cloudbase-emulator/emulator'
 import { unregisterEmulator } from '../../tools/cloudbase-emulator/install'
 import type { ApiResult } from '../../types/api'
 import { errorCatalog, type ErrorCode } from '../../types/errors'
-import { adapters, apiCalls, readAll, seedDemoPerSuite, TestClock, type Adapter } from './seededDemo'
+import {
+  adapters,
+  apiCalls,
+  readAll,
+  seedDemoPerSuite,
+  TestClock,
+  wechatCallers,
+  type Adapter,
+} from './seededDemo'
 
 const start = new Date('2026-11-30T02:00:00Z') // 10:00 in Shanghai
 const demo = seedDemoPerSuite('money', start)
@@ -55,22 +63,7 @@ async function makeWorld(adapter: Adapter) {
     payments: { gateways: { wechat: gateway } },
   })
   const { call, ok } = apiCalls(api)
-  let openids = 0
-  const as = async (accountId: string, userType: 'personal' | 'unit' = 'personal'): Promise<Caller> => {
-    openids += 1
-    const openid = `o-money-${openids}`
-    const binding: WechatBindingDoc = {
-      id: openid,
-      principalId: `pr-money-${accountId}`,
-      accountId,
-      userType,
-      loginPhoneHash: '',
-      boundAt: clock.now().toISOString(),
-      expiresAt: new Date(clock.now().getTime() + 86400_000).toISOString(),
-    }
-    await store.set(collections.wechatBindings, openid, { ...binding })
-    return { platform: 'wechat', openid }
-  }
+  const as = wechatCallers(store, clock, 'money')
   /** What payNotify does with WeChat's callback for a paid order. */
   const notify = (event: Record<string, unknown>, source: string | undefined = wechatPayCallbackSource) =>
     acceptPaymentNotification(store, gateway, parseWechatPayNotification(event, source), clock.now(), {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCloudbaseStore } from '../../cloudfunctions/adapters/cloudbase/cloudbaseStore'
 import { openSqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
+import { collections, type WechatBindingDoc } from '../../cloudfunctions/core/documents'
 import { storeSchema } from '../../cloudfunctions/core/storeSchema'
 import type { Api, Caller } from '../../cloudfunctions/functions/api/app'
 import type { Clock } from '../../cloudfunctions/ports/clock'
@@ -20,6 +21,7 @@ import type { CloudbaseEmulator, EmulatorDoc } from '../../tools/cloudbase-emula
 import { openEmulatedDatabase, unregisterEmulator } from '../../tools/cloudbase-emulator/install'
 import { seedDemo } from '../../tools/demo/seed'
 import type { ActionName, ActionResponse, ApiResult } from '../../types/api'
+import type { UserType } from '../../types/enums'
 
 export class TestClock implements Clock {
   constructor(private t: number) {}
@@ -178,4 +180,32 @@ export function apiCalls(api: Api, defaultCaller?: () => Caller) {
     return result.data
   }
   return { call, ok }
+}
+
+/**
+ * WeChat callers of chosen accounts: each call binds a new OPENID to the account directly (the login
+ * and account choice are the auth suite's subject), and the router still resolves the identity from
+ * the platform caller as in production.
+ */
+export function wechatCallers(
+  store: Store,
+  clock: Clock,
+  suite: string,
+  options: { validForMs?: number } = {},
+): (accountId: string, userType?: UserType) => Promise<Caller> {
+  let n = 0
+  return async (accountId, userType = 'personal') => {
+    const openid = `o-${suite}-${++n}`
+    const binding: WechatBindingDoc = {
+      id: openid,
+      principalId: `pr-${suite}-${accountId}`,
+      accountId,
+      userType,
+      loginPhoneHash: '',
+      boundAt: clock.now().toISOString(),
+      expiresAt: new Date(clock.now().getTime() + (options.validForMs ?? 86400_000)).toISOString(),
+    }
+    await store.set(collections.wechatBindings, openid, { ...binding })
+    return { platform: 'wechat', openid }
+  }
 }

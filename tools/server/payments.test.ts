@@ -16,7 +16,7 @@ import { collections } from '../../cloudfunctions/core/documents'
 import type { RechargeOrderDoc } from '../../cloudfunctions/core/money/moneyDocuments'
 import type { ReconciliationReportDoc } from '../../cloudfunctions/core/money/reconciliationDocuments'
 import { shanghaiDay, shanghaiInstant } from '../../cloudfunctions/core/businessTime'
-import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
+import { readAll } from '../../test/integration/seededDemo'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { ActionName, ActionResponse, ApiResult } from '../../types/api'
 import { seedDemo } from '../demo/seed'
@@ -120,17 +120,6 @@ async function notifyAlipay(body: string): Promise<{ status: number; text: strin
 }
 
 const transfers = () => server.store.count(collections.ledgerTransfers, [])
-async function readAll<T extends Doc>(store: Store, collection: string): Promise<T[]> {
-  const out: T[] = []
-  let after: string | undefined
-  for (;;) {
-    const page = await store.query<T>(collection, { limit: maxQueryLimit, after })
-    out.push(...page.items)
-    if (!page.nextCursor) return out
-    after = page.nextCursor
-  }
-}
-
 const orderDoc = (orderNo: string) =>
   server.store.get<RechargeOrderDoc & { [key: string]: unknown }>(collections.rechargeOrders, orderNo)
 
