@@ -20,6 +20,8 @@ module.exports = {
       '<rootDir>/types/**/*.test.ts',
       '<rootDir>/cloudfunctions/**/*.test.ts',
       '<rootDir>/tools/**/*.test.ts',
+      // the card layer is plain TS with no Taro import: node, not jsdom
+      '<rootDir>/src/ble/**/*.test.ts',
     ]),
     // the api router on a fresh embedded database; store contract suite
     node('integration', ['<rootDir>/test/integration/**/*.test.ts']),

@@ -28,6 +28,8 @@ module.exports = {
   testEnvironment: 'jsdom',
   testEnvironmentOptions: { url: 'http://localhost/', customExportConditions: ['node', 'node-addons'] },
   testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
+  // src/ble runs in the unit project (plain TS, node)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/src/ble/'],
   setupFiles: [path.join(testUtils, 'dist/jest/jest.setup.js'), '<rootDir>/test/jest/setup-components.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/jest/after-env-components.cjs'],
   transform: { '^.+\\.(mjs|cjs|js|jsx|ts|tsx)$': '<rootDir>/test/jest/babel-transformer.cjs' },

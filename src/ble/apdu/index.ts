@@ -1,0 +1,5 @@
+export * from './channel'
+export * from './commands'
+export * from './gbk'
+export * from './responses'
+export * from './session'

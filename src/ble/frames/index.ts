@@ -1,0 +1,6 @@
+export * from './inner'
+export * from './messages'
+export * from './outer'
+export * from './profiles'
+export * from './protocol'
+export * from './tlv'

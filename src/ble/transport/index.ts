@@ -1,0 +1,6 @@
+export * from './adapter'
+export * from './bleChannel'
+export * from './clock'
+export * from './connection'
+export * from './nfc'
+export * from './platformApi'
