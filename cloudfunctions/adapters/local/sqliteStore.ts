@@ -211,29 +211,37 @@ export function openSqliteStore(file: string, schema: readonly CollectionSpec[] 
     const desc = q.orderBy?.direction === 'desc'
     const s = fieldExpr(sortField)
     let cursorSql = ''
+    const cursorParams: SqlValue[] = []
+    // After a non-null cursor in descending order the NULLs (sorted last) still follow: read them apart.
+    let nullsFollow = false
     if (q.after) {
       const [cursorValue, id] = decodeCursor(q.after)
       const value = toSql(cursorValue)
-      // Keyset paging; SQLite sorts NULL first ascending and last descending.
-      if (!desc) {
-        cursorSql =
-          value === null
-            ? ` AND ((${s} IS NULL AND id > ?) OR ${s} IS NOT NULL)`
-            : ` AND (${s} > ? OR (${s} = ? AND id > ?))`
+      // Keyset paging; SQLite sorts NULL first ascending and last descending. Every branch is a plain
+      // AND with a range on the sort field, so the index bounds the scan: a cursor with an OR in it
+      // made SQLite read each page from the start of the range (quadratic over a long export).
+      if (value === null) {
+        cursorSql = desc ? ` AND ${s} IS NULL AND id < ?` : ` AND (${s} IS NOT NULL OR id > ?)`
+        cursorParams.push(id)
+      } else if (!desc) {
+        cursorSql = ` AND ${s} >= ? AND (${s} > ? OR id > ?)`
+        cursorParams.push(value, value, id)
       } else {
-        cursorSql =
-          value === null
-            ? ` AND (${s} IS NULL AND id < ?)`
-            : ` AND (${s} < ? OR ${s} IS NULL OR (${s} = ? AND id < ?))`
+        cursorSql = ` AND ${s} <= ? AND (${s} < ? OR id < ?)`
+        cursorParams.push(value, value, id)
+        nullsFollow = true
       }
-      params.push(...(value === null ? [id] : [value, value, id]))
     }
     const dir = desc ? 'DESC' : 'ASC'
-    const rows = db
-      .prepare<SqlValue[], { id: string; data: string }>(
-        `SELECT id, data FROM docs WHERE ${sql}${cursorSql} ORDER BY ${s} ${dir}, id ${dir} LIMIT ?`,
-      )
-      .all(...params, limit + 1)
+    const select = (extra: string, extraParams: SqlValue[], max: number) =>
+      db
+        .prepare<SqlValue[], { id: string; data: string }>(
+          `SELECT id, data FROM docs WHERE ${sql}${extra} ORDER BY ${s} ${dir}, id ${dir} LIMIT ?`,
+        )
+        .all(...params, ...extraParams, max)
+    let rows = select(cursorSql, cursorParams, limit + 1)
+    if (nullsFollow && rows.length <= limit)
+      rows = rows.concat(select(` AND ${s} IS NULL`, [], limit + 1 - rows.length))
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     const items = page.map((r) => JSON.parse(r.data) as T)
