@@ -84,7 +84,14 @@ const zodUnusedParts: Plugin = {
  * which index.js requires at that moment: a cold start neither evaluates nor even parses their
  * ~1.5 MB (undici, node-fetch, iconv-lite…). Still bundled as locked, not installed by CloudBase.
  */
-export const lazyVendorPackages = ['tencentcloud-sdk-nodejs-sms', 'alipay-sdk', 'exceljs'] as const
+export const lazyVendorPackages = [
+  'tencentcloud-sdk-nodejs-sms',
+  'alipay-sdk',
+  'exceljs',
+  // invoice PDFs (adapters/local/invoicePdf.ts imports them on first render)
+  'pdf-lib',
+  '@pdf-lib/fontkit',
+] as const
 const vendorFile = (pkg: string): string => `vendor/${pkg}.js`
 
 const lazyVendorsAsFiles: Plugin = {

@@ -5,12 +5,20 @@ import type { etcRequestSchemas, EtcResponses } from './actions/etc'
 import type { moneyRequestSchemas, MoneyResponses } from './actions/money'
 import type { operatorRequestSchemas, OperatorResponses } from './actions/operator'
 import type { exportsRequestSchemas, ExportsResponses } from './actions/exports'
+import type { loadRequestSchemas, LoadResponses } from './actions/load'
+import type { invoicesRequestSchemas, InvoicesResponses } from './actions/invoices'
+import type { billsRequestSchemas, BillsResponses } from './actions/bills'
+import type { outletRequestSchemas, OutletResponses } from './actions/outlet'
 
 export * from './actions/auth'
 export * from './actions/etc'
 export * from './actions/money'
 export * from './actions/operator'
 export * from './actions/exports'
+export * from './actions/load'
+export * from './actions/invoices'
+export * from './actions/bills'
+export * from './actions/outlet'
 
 /**
  * Request schemas of every action, as a type: each domain keeps its actions and their schemas
@@ -21,7 +29,11 @@ export type RequestSchemas = typeof authRequestSchemas &
   typeof etcRequestSchemas &
   typeof moneyRequestSchemas &
   typeof operatorRequestSchemas &
-  typeof exportsRequestSchemas
+  typeof exportsRequestSchemas &
+  typeof loadRequestSchemas &
+  typeof invoicesRequestSchemas &
+  typeof billsRequestSchemas &
+  typeof outletRequestSchemas
 
 export type ActionName = keyof RequestSchemas
 export type ActionRequest<A extends ActionName> = z.input<RequestSchemas[A]>
@@ -31,7 +43,11 @@ export type ActionResponses = AuthResponses &
   EtcResponses &
   MoneyResponses &
   OperatorResponses &
-  ExportsResponses
+  ExportsResponses &
+  LoadResponses &
+  InvoicesResponses &
+  BillsResponses &
+  OutletResponses
 export type ActionResponse<A extends ActionName> = ActionResponses[A]
 
 // every action has a response type and every response type an action

@@ -55,6 +55,20 @@ export const collections = {
   orphanPayments: 'orphanPayments',
   /** Daily reconciliation reports, `<provider>:<day>` (core/money/reconcile.ts). */
   reconciliationReports: 'reconciliationReports',
+  /** 开票设置 per vehicle (id = vehicle id), with the vehicle fields fleet filters need (core/invoices). */
+  invoiceSettings: 'invoiceSettings',
+  /** 开票方式 of an account (id = account id): trip or recharge invoicing, locked once used. */
+  invoicingModes: 'invoicingModes',
+  /** Idempotency of invoices.issue / invoices.reissue: `${accountId}:${key}` → what it made. */
+  invoiceRequests: 'invoiceRequests',
+  /** Bill statistics per card and period (core/bills/rollups.ts), kept with each ingested trip. */
+  billRollups: 'billRollups',
+  /** Roadside loads (core/load): the load saga's documents, id from the client's intent key. */
+  loads: 'loads',
+  /** Per card (id = card id): the active load lock, last authenticated serial and balance, seen randoms. */
+  cardLoadStates: 'cardLoadStates',
+  /** An outlet's recharge-by-code intents (core/load/outletRecharge.ts), id from the outlet and its key. */
+  outletRecharges: 'outletRecharges',
 } as const
 
 export type CollectionName = (typeof collections)[keyof typeof collections]
@@ -176,6 +190,54 @@ export interface InvoiceTitleDoc {
   taxNumber: string | null
   isDefault: boolean
   createdAt: Instant
+  /** Missing on older documents: company when taxNumber is set. */
+  kind?: 'personal' | 'company'
+  address?: string | null
+  phone?: string | null
+  bank?: string | null
+  bankAccount?: string | null
+  updatedAt?: Instant
+}
+
+/** 开票设置 of one vehicle (id = vehicle id); a vehicle without one has the defaults (core/invoices/settings.ts). */
+export interface InvoiceSettingsDoc {
+  id: string
+  accountId: string
+  vehicleId: string
+  /** Copied from the vehicle so the fleet filters query one collection; the batch re-checks the vehicle. */
+  plate: string
+  plateColor: PlateColor
+  cardType: CardType
+  scope: 'current' | 'history'
+  singleTrip: boolean
+  monthlyMerged: boolean
+  email: string | null
+  autoSend: boolean
+  /** The default title's name as stored ('' when none): the fleet's 当前抬头 filter. */
+  defaultTitle: string
+  defaultTitleId: string | null
+  updatedAt: Instant | null
+}
+
+/** 开票方式 of an account with stored-value cards (id = account id). */
+export interface InvoicingModeDoc {
+  id: string
+  mode: 'trip' | 'recharge'
+  /** Set when the first invoice under the mode was issued; the mode cannot change after. */
+  lockedAt: Instant | null
+  updatedAt: Instant
+}
+
+/** One invoices.issue or invoices.reissue request (id `${accountId}:${kind}:${key}`). */
+export interface InvoiceRequestDoc {
+  id: string
+  accountId: string
+  kind: 'issue' | 'reissue'
+  /** Hash of the request: a key must always repeat its request. */
+  fingerprint: string
+  /** The invoice made (issue) or reversed (reissue). */
+  invoiceId: string
+  at: Instant
 }
 
 export interface AuditLogDoc {
@@ -197,6 +259,8 @@ export interface AuditLogDoc {
   changed: boolean
   /** The fleet batch that did it (BatchDoc id); its records are one per batch and target. */
   batchId?: string
+  /** The operator who did it (outlet tools, issue 10); `accountId` is then the account the target belongs to. */
+  operatorId?: string
 }
 
 /** A scalar a batch keeps in its request (filters, parameters). */
@@ -256,21 +320,82 @@ export interface TripDoc {
   discount: Fen
   refundState: RefundState
   refundAmount: Fen
+  /** When the refund was applied for (refunding) or paid (refunded); null without one. */
   refundAt: Instant | null
+  /** 扣款日期 (Shanghai day), as the clearing side reports it. */
+  deductionDate: string
+  /** The invoice covering the trip (set by the invoices core); ingestion keeps it on a re-sent trip. */
+  invoiceId: string | null
+}
+
+/** Sums of one scene in a bill rollup. */
+export interface RollupSums {
+  count: number
+  amount: Fen
+  discount: Fen
+}
+
+/**
+ * Bill statistics of one card (and its vehicle) in one period: a month (2025-03), a quarter
+ * (2025-Q1) or a year (2025), per trip scene, plus the refunds (已退款) netted against the period
+ * of the refunded trip's exit. Kept by ingestion in the trip's own transaction (core/bills).
+ */
+export interface BillRollupDoc {
+  /** `${cardId}:${key}` (rollupId in core/bills/rollups.ts). */
+  id: string
+  accountId: string
+  vehicleId: string
+  cardId: string
+  plate: string
+  period: 'month' | 'quarter' | 'year'
+  key: string
+  /** `${key}:${plate}:${cardId}`: statistics page in period, then plate order. */
+  sortKey: string
+  scenes: Record<TripScene, RollupSums>
+  refund: { count: number; amount: Fen }
 }
 
 export interface InvoiceDoc {
   id: string
   accountId: string
+  /** Recharge invoices: '' (they belong to the account, not a vehicle). */
   vehicleId: string
-  kind: 'singleTrip' | 'monthlyMerged'
+  kind: 'singleTrip' | 'monthlyMerged' | 'recharge'
   invoiceNo: string
   title: string
   taxNumber: string | null
   amount: Fen
   tripIds: string[]
+  /** Merged: the month; single-trip: the trip's exit month; recharge: the month issued. */
   month: string
   issuedAt: Instant
+  // Fields below are missing on documents written before invoices had PDFs (demo seed):
+  // missing means issued, no re-issue, PDF not generated yet (core/invoices makes it on request).
+  /** issued, or reversed (已红冲) by a re-issue. */
+  status?: 'issued' | 'reversed'
+  invoiceCode?: string
+  plate?: string | null
+  titleKind?: 'personal' | 'company'
+  titleAddress?: string | null
+  titlePhone?: string | null
+  titleBank?: string | null
+  titleBankAccount?: string | null
+  /** Recharge invoices: the order. */
+  orderNo?: string | null
+  /** FileStorage key of the PDF; null until generated. */
+  pdfKey?: string | null
+  reissue?: {
+    state: 'processing' | 'done' | 'failed'
+    requestedAt: Instant
+    finishedAt: Instant | null
+    newInvoiceId: string | null
+    titleName: string
+    message: string | null
+    /** The request key that asked for it: a retry with the same key resumes a stuck re-issue. */
+    key: string
+  } | null
+  /** The invoice this one replaced (红冲重开). */
+  replacesId?: string | null
 }
 
 export interface SessionDoc {

@@ -40,11 +40,29 @@ const specs: Record<CollectionName, readonly IndexSpec[]> = {
     index('accountId', 'type', 'status', 'issuedAt'),
     index('accountId', 'vehicleId', 'issuedAt'),
     index('accountId', 'cardNo'),
+    // trips.ingest: the clearing side names the card by number only
+    index('cardNo'),
   ],
   [collections.tags]: [index('accountId', 'status', 'issuedAt'), index('accountId', 'vehicleId', 'issuedAt')],
   [collections.statusListRecords]: [index('accountId', 'cardId', 'startAt')],
-  [collections.trips]: [index('accountId', 'exitAt'), index('cardId', 'exitAt')],
-  [collections.invoices]: [index('accountId', 'issuedAt')],
+  [collections.trips]: [
+    index('accountId', 'exitAt'),
+    index('cardId', 'exitAt'),
+    // 通行流水 and 账单明细 by scene; refunds by state, on trip time or refund time (core/bills)
+    index('accountId', 'scene', 'exitAt'),
+    index('accountId', 'refundState', 'exitAt'),
+    index('accountId', 'refundState', 'refundAt'),
+  ],
+  [collections.invoices]: [
+    index('accountId', 'issuedAt'),
+    // 已开票查询: a tab (kind) by issue time, optionally of one vehicle
+    index('accountId', 'kind', 'issuedAt'),
+    index('accountId', 'vehicleId', 'kind', 'issuedAt'),
+    index('accountId', 'plate', 'kind', 'issuedAt'),
+    index('accountId', 'vehicleId', 'plate', 'kind', 'issuedAt'),
+    // a recharge's invoice (one per order)
+    index('accountId', 'orderNo'),
+  ],
   [collections.sessions]: [index('principalId', 'revokedAt')],
   [collections.wechatBindings]: [index('principalId')],
   [collections.alipayBindings]: [index('principalId')],
@@ -88,6 +106,34 @@ const specs: Record<CollectionName, readonly IndexSpec[]> = {
   [collections.orphanPayments]: [index('provider', 'status', 'detectedAt')],
   // read by id; the operator page lists a provider's days
   [collections.reconciliationReports]: [index('provider', 'day')],
+  // 开票设置查询 and the fleet filters: current vehicles by plate, card type or default title
+  [collections.invoiceSettings]: [
+    index('accountId', 'scope', 'plate'),
+    index('accountId', 'scope', 'cardType', 'plate'),
+    index('accountId', 'scope', 'defaultTitle', 'plate'),
+    index('accountId', 'scope', 'cardType', 'defaultTitle', 'plate'),
+  ],
+  // read by id only
+  [collections.invoicingModes]: [],
+  [collections.invoiceRequests]: [],
+  // a card's loads and an account's, newest first (load status pages, reconciliation)
+  [collections.loads]: [
+    index('cardId', 'createdAt'),
+    index('accountId', 'createdAt'),
+    index('state', 'updatedAt'),
+    // 充值记录 of an outlet: one plate and colour over Shanghai days, newest first
+    index('outletId', 'plate', 'plateColor', 'createdAt'),
+  ],
+  // read by id only (the card id), inside the load saga's transactions
+  [collections.cardLoadStates]: [],
+  // read by id only (the outlet's intent; its order is found through the recharge key)
+  [collections.outletRecharges]: [],
+  // bill statistics: an account's rows of one period kind in period and plate order, by plate or vehicle
+  [collections.billRollups]: [
+    index('accountId', 'period', 'sortKey'),
+    index('accountId', 'period', 'plate', 'sortKey'),
+    index('accountId', 'vehicleId', 'period', 'sortKey'),
+  ],
 }
 
 export const storeSchema: readonly CollectionSpec[] = Object.entries(specs).map(([name, indexes]) => ({

@@ -1,12 +1,13 @@
 import dayjs from 'dayjs'
 import timezone from 'dayjs/plugin/timezone'
 import utc from 'dayjs/plugin/utc'
-import { businessTimeZone, shanghaiMonth } from '../../cloudfunctions/core/businessTime'
+import { businessTimeZone, shanghaiDay, shanghaiMonth } from '../../cloudfunctions/core/businessTime'
 import {
   collections,
   type AccountDoc,
   type CardDoc,
   type InvoiceDoc,
+  type InvoiceSettingsDoc,
   type StatusListRecordDoc,
   type TagDoc,
   type TripDoc,
@@ -14,6 +15,7 @@ import {
 } from '../../cloudfunctions/core/documents'
 import { postTransfers, type TransferInput } from '../../cloudfunctions/core/ledger'
 import { PersonalDataVault } from '../../cloudfunctions/core/personalDataVault'
+import { rollupsOf } from '../../cloudfunctions/core/bills/rollups'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
 import type { CardStatus, CardType, PlateColor, TripScene, UserType } from '../../types/enums'
@@ -39,8 +41,9 @@ export type DemoLogins = DemoLogin[]
  * 4: account funds and cards' unloaded amounts as opening transfers of the ledger, not fields.
  * 5: 周涛 (three stored-value cars); the money a local database made (orders, allocations,
  *    reconciliation, exports) is cleared with the ledger it was posted to.
+ * 6: bills: trips with deduction dates and invoices, two older months, and their bill rollups.
  */
-const seedVersion = 5
+const seedVersion = 6
 const metaId = 'demoSeed'
 
 export const demoLogins: DemoLogins = [
@@ -154,8 +157,13 @@ const demoCollections = [
   collections.tags,
   collections.statusListRecords,
   collections.trips,
+  collections.billRollups,
   collections.invoices,
   collections.invoiceTitles,
+  // invoice settings and what issuing recorded go with the invoices they belong to
+  collections.invoiceSettings,
+  collections.invoicingModes,
+  collections.invoiceRequests,
   collections.principals,
   // the demo's funds are opening transfers; ids like opening:user:<id> would clash with an older seed's
   collections.ledgerTransfers,
@@ -211,6 +219,9 @@ class DemoBuilder {
   readonly tags: TagDoc[] = []
   readonly statusList: StatusListRecordDoc[] = []
   readonly trips: TripDoc[] = []
+  /** The two oldest months' trips (tripsFor): their own random source and ids. */
+  private readonly olderRnd = createRandom(20240602)
+  private olderSeq = 0
   readonly invoices: InvoiceDoc[] = []
   /** The demo's funds as the ledger opens them: account funds and cards' unloaded amounts. */
   readonly openings: TransferInput[] = []
@@ -403,10 +414,27 @@ class DemoBuilder {
     return vehicle
   }
 
-  /** Trips of one vehicle for each of the 12 months before now (Shanghai months). */
+  /**
+   * Trips of one vehicle for each of the 12 months before now (Shanghai months), and (bills) the
+   * two months before those, so 12 months of bills show even before the 16th. The older months
+   * draw from a random source and id sequence of their own: the rest of the demo stays as it was.
+   */
   tripsFor(vehicle: VehicleDoc, perMonth: [number, number]): TripDoc[] {
     const made: TripDoc[] = []
     const end = dayjs(this.now).tz(businessTimeZone)
+    for (let m = 12; m < 14; m++) {
+      const monthStart = end.subtract(m, 'month').startOf('month')
+      const from = monthStart.valueOf()
+      const to = monthStart.add(1, 'month').valueOf() - 60_000
+      const count = this.olderRnd.int(perMonth[0], perMonth[1])
+      for (let i = 0; i < count; i++) {
+        this.olderSeq += 1
+        const id = `trip-o-${String(this.olderSeq).padStart(6, '0')}`
+        this.trips.push(
+          this.trip(vehicle, from + Math.floor(this.olderRnd.next() * (to - from)), this.olderRnd, id),
+        )
+      }
+    }
     for (let m = 0; m < 12; m++) {
       const monthStart = end.subtract(m, 'month').startOf('month')
       const from = monthStart.valueOf()
@@ -420,8 +448,8 @@ class DemoBuilder {
     return made
   }
 
-  trip(vehicle: VehicleDoc, exitMs: number): TripDoc {
-    const roll = this.rnd.next()
+  trip(vehicle: VehicleDoc, exitMs: number, rnd: Random = this.rnd, id?: string): TripDoc {
+    const roll = rnd.next()
     const scene: TripScene = roll < 0.75 ? 'etcHighway' : roll < 0.85 ? 'nonEtcHighway' : 'nonHighway'
     const exitAt = new Date(exitMs)
     let entryStation: string | null = null
@@ -430,26 +458,26 @@ class DemoBuilder {
     let amount: Fen
     let discount: Fen = fen(0)
     if (scene === 'nonHighway') {
-      exitStation = this.rnd.pick(parkingLots)
-      const minutes = this.rnd.int(20, 600)
+      exitStation = rnd.pick(parkingLots)
+      const minutes = rnd.int(20, 600)
       entryAt = new Date(exitMs - minutes * 60_000).toISOString()
       amount = fen(Math.min(6000, Math.ceil(minutes / 60) * 500))
     } else {
-      entryStation = this.rnd.pick(highwayStations)
-      do exitStation = this.rnd.pick(highwayStations)
+      entryStation = rnd.pick(highwayStations)
+      do exitStation = rnd.pick(highwayStations)
       while (exitStation === entryStation)
-      const minutes = this.rnd.int(15, 240)
+      const minutes = rnd.int(15, 240)
       entryAt = new Date(exitMs - minutes * 60_000).toISOString()
       // Trucks pay roughly twice what cars pay for the same distance.
       const perMinute = vehicle.plateColor === '黄' ? 90 : 45
       amount = fen(Math.max(500, Math.round((minutes * perMinute) / 10) * 10))
       if (scene === 'etcHighway') discount = fen(Math.round(amount * 0.05))
     }
-    const refundRoll = this.rnd.next()
+    const refundRoll = rnd.next()
     const refundState = refundRoll < 0.015 ? 'refunded' : refundRoll < 0.022 ? 'refunding' : 'none'
-    const refundAmount = refundState === 'none' ? 0 : Math.min(amount, this.rnd.int(1, 20) * 100)
+    const refundAmount = refundState === 'none' ? 0 : Math.min(amount, rnd.int(1, 20) * 100)
     return {
-      id: this.nextId('trip'),
+      id: id ?? this.nextId('trip'),
       accountId: vehicle.accountId,
       vehicleId: vehicle.id,
       cardId: vehicle.cardId,
@@ -464,10 +492,15 @@ class DemoBuilder {
       discount,
       refundState,
       refundAmount: fen(refundAmount),
+      // refunded: paid back 5 days on; refunding: applied for 3 days on (both never after now)
       refundAt:
-        refundState === 'refunded'
-          ? new Date(Math.min(exitMs + 5 * 86400_000, this.now.getTime())).toISOString()
-          : null,
+        refundState === 'none'
+          ? null
+          : new Date(
+              Math.min(exitMs + (refundState === 'refunded' ? 5 : 3) * 86400_000, this.now.getTime()),
+            ).toISOString(),
+      deductionDate: shanghaiDay(exitAt),
+      invoiceId: null,
     }
   }
 
@@ -498,6 +531,8 @@ class DemoBuilder {
         tripIds: list.map((t) => t.id),
         month,
         issuedAt: issuedAt.toISOString(),
+        // invoices: the fields the invoice list filters and prints (the PDF is made on first request)
+        ...demoInvoiceFields(vehicle, taxNumber),
       })
     }
   }
@@ -524,9 +559,53 @@ class DemoBuilder {
           tripIds: [t.id],
           month: t.exitMonth,
           issuedAt: new Date(Math.min(Date.parse(t.exitAt) + 86400_000, this.now.getTime())).toISOString(),
+          ...demoInvoiceFields(vehicle, null),
         })
       })
   }
+}
+
+/** What the invoices core keeps on an invoice besides the original fields; its PDF is made lazily. */
+function demoInvoiceFields(vehicle: VehicleDoc, taxNumber: string | null): Partial<InvoiceDoc> {
+  return {
+    plate: vehicle.plate,
+    status: 'issued',
+    invoiceCode: '033002400111',
+    titleKind: taxNumber === null ? 'personal' : 'company',
+    pdfKey: null,
+    reissue: null,
+    replacesId: null,
+  }
+}
+
+/**
+ * 开票设置 as the seed's table shows them (省内单程一张票 关闭, 单月合并票 开启, an e-mail, 自动发送 开启)
+ * on 张伟's credit car, and single-trip invoices on his stored-value car. Other vehicles have none
+ * (the defaults); the default titles are copied in when the settings are first listed.
+ */
+function demoInvoiceSettings(vehicles: VehicleDoc[]): InvoiceSettingsDoc[] {
+  const values: Record<
+    string,
+    Pick<InvoiceSettingsDoc, 'singleTrip' | 'monthlyMerged' | 'email' | 'autoSend'>
+  > = {
+    浙A8K2M7: { singleTrip: false, monthlyMerged: true, email: '123456789@163.com', autoSend: true },
+    浙AD35288: { singleTrip: true, monthlyMerged: false, email: '123456789@163.com', autoSend: false },
+  }
+  return vehicles
+    .filter((v) => v.accountId === 'acc-p-01-zhangwei' && v.scope === 'current' && values[v.plate])
+    .map((v) => ({
+      id: v.id,
+      accountId: v.accountId,
+      vehicleId: v.id,
+      plate: v.plate,
+      plateColor: v.plateColor,
+      cardType: v.cardType,
+      scope: v.scope,
+      ...values[v.plate],
+      defaultTitle: '',
+      defaultTitleId: null,
+      updatedAt: v.createdAt,
+    }))
 }
 
 function build(secrets: Secrets, now: Date): DemoBuilder {
@@ -706,15 +785,30 @@ export async function seedDemo(store: Store, secrets: Secrets, now: Date): Promi
     collections.statusListRecords,
     b.statusList.map((d) => ({ ...d })),
   )
+  // the invoices the demo issued cover their trips (trip detail links them)
+  const invoiceOf = new Map<string, string>()
+  for (const invoice of b.invoices) for (const tripId of invoice.tripIds) invoiceOf.set(tripId, invoice.id)
   await writeAll(
     store,
     collections.trips,
-    b.trips.map((d) => ({ ...d })),
+    b.trips.map((d) => ({ ...d, invoiceId: invoiceOf.get(d.id) ?? null })),
+  )
+  // Bill rollups by the bulk path: the same core function ingestion applies one trip at a time
+  // (core/bills/rollups.ts), over every demo trip at once, instead of 30,000 transactions.
+  await writeAll(
+    store,
+    collections.billRollups,
+    rollupsOf(b.trips).map((d) => ({ ...d })),
   )
   await writeAll(
     store,
     collections.invoices,
     b.invoices.map((d) => ({ ...d })),
+  )
+  await writeAll(
+    store,
+    collections.invoiceSettings,
+    demoInvoiceSettings(b.vehicles).map((d) => ({ ...d })),
   )
   // Each opening transfer writes itself and one projection: 50 per transaction stays modest.
   for (let i = 0; i < b.openings.length; i += 50) {

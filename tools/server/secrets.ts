@@ -171,3 +171,43 @@ export function loadSandboxKeys(opts: { file: string }): LoadedSandboxKeys {
   }
   return { keys: { alipayApp: record.alipayApp, alipay: record.alipay }, source: 'file', file: opts.file }
 }
+
+/**
+ * The demo load master keys (roadside load, issue 10): LOAD_MASTER_DLK / LOAD_MASTER_DTK (32 hex
+ * digits each) win, else `loadMasterDlk` / `loadMasterDtk` in the local secrets file, else fresh
+ * random ones written there (mode 0600). The virtual card box personalises its cards from the
+ * same keys; they are demo keys of no real issuer and are never committed.
+ */
+export interface LoadedLoadMasterKeys {
+  /** Hex, 16 bytes each. */
+  keys: { dlk: string; dtk: string }
+  source: SecretSource
+}
+
+export function loadLoadMasterKeys(opts: { file: string; env?: NodeJS.ProcessEnv }): LoadedLoadMasterKeys {
+  const env = opts.env ?? process.env
+  const fromEnv = { dlk: env.LOAD_MASTER_DLK?.trim(), dtk: env.LOAD_MASTER_DTK?.trim() }
+  const valid = (value: unknown): value is string =>
+    typeof value === 'string' && /^[0-9A-Fa-f]{32}$/.test(value)
+  if (fromEnv.dlk || fromEnv.dtk) {
+    if (!valid(fromEnv.dlk) || !valid(fromEnv.dtk))
+      throw new Error('LOAD_MASTER_DLK 和 LOAD_MASTER_DTK 须同时设置，且各为 32 位十六进制')
+    return { keys: { dlk: fromEnv.dlk.toUpperCase(), dtk: fromEnv.dtk.toUpperCase() }, source: 'env' }
+  }
+  let record: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(opts.file, 'utf8'))
+    if (typeof parsed === 'object' && parsed !== null) record = parsed as Record<string, unknown>
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  if (valid(record.loadMasterDlk) && valid(record.loadMasterDtk))
+    return { keys: { dlk: record.loadMasterDlk, dtk: record.loadMasterDtk }, source: 'file' }
+  const keys = {
+    dlk: randomBytes(16).toString('hex').toUpperCase(),
+    dtk: randomBytes(16).toString('hex').toUpperCase(),
+  }
+  // the other keys of the file stay as they are
+  writeFileKeys(opts.file, { ...record, loadMasterDlk: keys.dlk, loadMasterDtk: keys.dtk })
+  return { keys, source: 'generated' }
+}

@@ -12,10 +12,12 @@ import { createApi } from '../../cloudfunctions/functions/api/app'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
+import type { KeyService } from '../../cloudfunctions/ports/keyService'
 import type { ApiResult } from '../../types/api'
 import { errorBody, type ErrorCode } from '../../types/errors'
 import { renderOutboxPage } from './outboxPage'
 import { localExportFiles, serveExports } from './exportDownload'
+import { localInvoices, serveInvoices } from './invoiceDownload'
 import { createScheduler, type SchedulerRun } from '../../cloudfunctions/functions/scheduler/handler'
 import {
   alipayNotifyPath,
@@ -51,6 +53,8 @@ export interface LocalServerOptions {
    * (`npm start` gives it; tests drive their clocks and run jobs themselves).
    */
   scheduleEveryMs?: number
+  /** The load key service (start.ts: software, from the demo master keys); loads are unavailable without. */
+  loadKeys?: KeyService
 }
 
 export interface LocalServer {
@@ -185,6 +189,8 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     secrets: opts.secrets,
     captcha: opts.captcha,
     ...(sandbox ? { payments: sandbox.payments } : {}),
+    ...(opts.loadKeys ? { loadKeys: opts.loadKeys } : {}),
+    invoices: localInvoices({ ...opts, store }),
     // The router logs one line per call it handles, with only known action names and no payload.
     log: (entry) => log(`api ${entry.requestId} ${entry.action} ${entry.outcome} ${entry.ms}ms`),
     logError: (requestId, error) =>
@@ -379,6 +385,8 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     const path = (req.url ?? '/').split('?')[0]
     // export downloads (GET /exports/file/…); queued exports run after each api call
     if (await serveExports(req, res, path, { ...opts, store, log })) return
+    // invoice PDFs (GET /invoices/file/…)
+    if (await serveInvoices(req, res, path, { ...opts, store })) return
     if (path === '/api') return handleApi(req, res)
     if (req.method === 'GET' && path === '/dev/outbox') return handleOutbox(res, false)
     if (req.method === 'GET' && path === '/dev/outbox.json') return handleOutbox(res, true)

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path'
 import { systemClock } from '../../cloudfunctions/ports/clock'
 import { demoOperator } from '../demo/seedOperators'
 import { seedDemo } from '../demo/seed'
-import { loadSandboxKeys, loadSecrets } from './secrets'
+import { loadLoadMasterKeys, loadSandboxKeys, loadSecrets } from './secrets'
+import { SoftwareKeyService } from '../../cloudfunctions/adapters/keys/softwareKeyService'
 import { createLocalServer, type LocalServer, type LocalServerOptions } from './server'
 
 const root = resolve(__dirname, '..', '..')
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
   const { secrets, sources } = loadSecrets({ file: join(localDir, 'secrets.json') })
   if (Object.values(sources).includes('generated'))
     console.log('已生成本地演示密钥：.local/secrets.json（仅本机，勿提交）')
+  const loadMaster = loadLoadMasterKeys({ file: join(localDir, 'secrets.json') })
+  if (loadMaster.source === 'generated')
+    console.log('已生成本地演示圈存主密钥：.local/secrets.json（仅本机，勿提交）')
   const sandboxKeys = loadSandboxKeys({ file: join(localDir, 'sandbox-keys.json') })
   if (sandboxKeys.source === 'generated')
     console.log(
@@ -100,6 +104,10 @@ async function main(): Promise<void> {
     h5Dir,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     paymentSandbox: { keys: sandboxKeys.keys },
+    loadKeys: SoftwareKeyService.fromMasterKeys({
+      dlk: Buffer.from(loadMaster.keys.dlk, 'hex'),
+      dtk: Buffer.from(loadMaster.keys.dtk, 'hex'),
+    }),
     // as CloudBase's timer trigger runs the scheduler (every 10 minutes there): orders close, the
     // sandbox's statements reconcile, refunds owed go out, exports get written
     scheduleEveryMs: 60_000,

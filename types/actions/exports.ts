@@ -3,6 +3,8 @@ import { batchKeySchema } from '../batches'
 import { cursorSchema, pageLimitSchema, type Page } from '../common'
 import { idSchema } from './etc'
 import { moneyRequestSchemas } from './money'
+import { billsRequestSchemas } from './bills'
+import { invoicesRequestSchemas } from './invoices'
 
 /**
  * Exports (导出 / 导出记录, seed 001 §2.6–2.8): every list can be exported as an xlsx file. An
@@ -16,7 +18,15 @@ import { moneyRequestSchemas } from './money'
 type Instant = string
 
 /** What can be exported; each kind is one list and exports exactly its rows and filter. */
-export const exportKinds = ['rechargeRecords', 'allocationRecords'] as const
+export const exportKinds = [
+  'rechargeRecords',
+  'allocationRecords',
+  'trips',
+  'billDetails',
+  'refunds',
+  'billStatistics',
+  'invoices',
+] as const
 export type ExportKind = (typeof exportKinds)[number]
 
 /** queued → running → ready (downloadable 30 days) → expired; or failed after the last attempt. */
@@ -52,6 +62,11 @@ function listFilter<S extends z.ZodObject>(list: S) {
 export const exportFilterSchemas = {
   rechargeRecords: listFilter(moneyRequestSchemas['recharge.list']),
   allocationRecords: listFilter(moneyRequestSchemas['allocation.list']),
+  trips: listFilter(billsRequestSchemas['trips.list']),
+  billDetails: listFilter(billsRequestSchemas['bills.details']),
+  refunds: listFilter(billsRequestSchemas['refunds.list']),
+  billStatistics: listFilter(billsRequestSchemas['bills.statistics']),
+  invoices: listFilter(invoicesRequestSchemas['invoices.list']),
 } as const satisfies Record<ExportKind, z.ZodType>
 
 export type ExportFilterInput<K extends ExportKind> = z.input<(typeof exportFilterSchemas)[K]>
@@ -69,7 +84,15 @@ export const exportsRequestSchemas = {
    */
   'exports.create': z.discriminatedUnion(
     'kind',
-    [createRequest('rechargeRecords'), createRequest('allocationRecords')],
+    [
+      createRequest('rechargeRecords'),
+      createRequest('allocationRecords'),
+      createRequest('trips'),
+      createRequest('billDetails'),
+      createRequest('refunds'),
+      createRequest('billStatistics'),
+      createRequest('invoices'),
+    ],
     { error: '不支持的导出类型' },
   ),
   /** 导出记录, newest first. */

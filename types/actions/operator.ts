@@ -16,8 +16,11 @@ import type { ReconciliationLateRefund, ReconciliationOrphan, ReconciliationRepo
 
 type Instant = string
 
-export const operatorRoles = ['reconciliation', 'outlet'] as const
-/** reconciliation: the daily reports; outlet: the load tools of one outlet (issue 10). */
+export const operatorRoles = ['reconciliation', 'outlet', 'clearing'] as const
+/**
+ * reconciliation: the daily reports; outlet: the load tools of one outlet (issue 10); clearing: the
+ * clearing side's system account that delivers trips (trips.ingest, issue 11).
+ */
 export type OperatorRole = (typeof operatorRoles)[number]
 
 const empty = z.object({}).strict()

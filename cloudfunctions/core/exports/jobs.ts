@@ -121,7 +121,7 @@ async function candidates(store: Store, now: Date, skip: ReadonlySet<string>): P
 /** The rows of a job, a page at a time, through the list's own query and the kind's mapper. */
 async function* rowPages(store: Store, spec: ExportKindSpec, job: ExportDoc): AsyncGenerator<string[][]> {
   const selection = spec.select(job.accountId, job.filter)
-  const map = spec.mapper({ store, accountId: job.accountId })
+  const map = spec.mapper({ store, accountId: job.accountId }, job.filter)
   let after: string | undefined
   let rows = 0
   do {

@@ -17,6 +17,8 @@ import type { RechargeOrderView } from '../../../types/actions/money'
 import { rechargeStatusLabels } from '../../../types/moneyRules'
 import { formatYuan } from '../../../types/money'
 import type { ExportFilter } from './exportDocuments'
+import { billDetailsExport, billStatisticsExport, refundsExport, tripsExport } from '../bills/exportKinds'
+import { invoicesExportSpec } from '../invoices/exportSpec'
 
 /**
  * What each exportable list is as a file: its name, its columns (the seed's headers), the query
@@ -46,8 +48,11 @@ export interface ExportKindSpec {
   columns: readonly ExportColumn[]
   /** The list's own query for this (resolved) filter. */
   select(accountId: string, filter: ExportFilter): ExportSelection
-  /** A mapper for one export: a page of documents in, its rows out (lookups kept across pages). */
-  mapper(scope: RecordsScope): (docs: Doc[]) => Promise<string[][]>
+  /**
+   * A mapper for one export: a page of documents in, its rows out (lookups kept across pages).
+   * `filter` is the export's resolved filter, for rows that depend on more than the documents.
+   */
+  mapper(scope: RecordsScope, filter: ExportFilter): (docs: Doc[]) => Promise<string[][]>
   /** The filter in words: 2024-12-01 至 2024-12-13. */
   describe(filter: ExportFilter): string
 }
@@ -144,6 +149,11 @@ const allocationRecords: ExportKindSpec = {
 export const exportRegistry: Readonly<Record<ExportKind, ExportKindSpec>> = {
   rechargeRecords,
   allocationRecords,
+  invoices: invoicesExportSpec(shanghaiTimeText),
+  trips: tripsExport,
+  billDetails: billDetailsExport,
+  refunds: refundsExport,
+  billStatistics: billStatisticsExport,
 }
 
 export function exportKindSpec(kind: ExportKind): ExportKindSpec {

@@ -4,12 +4,20 @@ import { PersonalDataVault } from '../../core/personalDataVault'
 import type { PlatformAuth } from '../../ports/platformAuth'
 import type { Clock } from '../../ports/clock'
 import type { Secrets } from '../../ports/secrets'
+import type { KeyService } from '../../ports/keyService'
 import type { Sms } from '../../ports/sms'
 import { StoreError, type Store } from '../../ports/store'
 import type { ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
 import { findAction } from './domains'
-import { ActionError, type ActionContext, type Caller, type ExportsDeps, type PaymentsDeps } from './context'
+import {
+  ActionError,
+  type ActionContext,
+  type Caller,
+  type ExportsDeps,
+  type InvoicesDeps,
+  type PaymentsDeps,
+} from './context'
 import { resolveIdentity, resolveOperator } from './identity'
 import { fieldErrors } from './validation'
 
@@ -35,6 +43,10 @@ export interface ApiDeps {
   payments?: PaymentsDeps
   /** Export files; without it a WeChat download link answers EXPORT_UNAVAILABLE. */
   exports?: ExportsDeps
+  /** The load key service (an HSM adapter, or the software one); without it loads answer LOAD_UNAVAILABLE. */
+  loadKeys?: KeyService
+  /** The invoice platform, PDF storage and mail; without it issuing and PDFs answer INVOICE_PLATFORM_UNAVAILABLE. */
+  invoices?: InvoicesDeps
   /** One entry per call; never carries personal data. */
   log?: (entry: ApiLogEntry) => void
   /** Unexpected failures, for the operator's log only (never sent to the client). */

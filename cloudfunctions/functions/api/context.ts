@@ -7,6 +7,9 @@ import type { Sms } from '../../ports/sms'
 import type { Store } from '../../ports/store'
 import type { PaymentGateway } from '../../ports/payments'
 import type { FileStorage } from '../../ports/files'
+import type { KeyService } from '../../ports/keyService'
+import type { InvoicePlatform } from '../../ports/invoices'
+import type { Mail } from '../../ports/mail'
 import type { PaymentChannel } from '../../../types/moneyRules'
 import type { UserType } from '../../../types/enums'
 import type { OperatorRole } from '../../../types/actions/operator'
@@ -51,6 +54,13 @@ export interface ExportsDeps {
   queued?: () => void
 }
 
+/** The toll invoice platform, where invoice PDFs are kept, and the mail that sends them (core/invoices). */
+export interface InvoicesDeps {
+  platform: InvoicePlatform
+  files: FileStorage
+  mail: Mail
+}
+
 export interface ActionContext {
   store: Store
   sms: Sms
@@ -64,6 +74,10 @@ export interface ActionContext {
   payments?: PaymentsDeps
   /** Missing: exports queue and list, but a WeChat download link answers EXPORT_UNAVAILABLE. */
   exports?: ExportsDeps
+  /** The load key service (MAC1, MAC2, TAC); missing: the load actions answer LOAD_UNAVAILABLE. */
+  loadKeys?: KeyService
+  /** Missing: issuing, re-issuing and invoice PDFs answer INVOICE_PLATFORM_UNAVAILABLE. */
+  invoices?: InvoicesDeps
   caller: Caller
   requestId: string
 }

@@ -14,6 +14,10 @@ const domainLoaders = {
   money: () => import('./actions/moneyHandlers').then((m) => m.moneyDomain),
   operator: () => import('./actions/operatorHandlers').then((m) => m.operatorDomain),
   exports: () => import('./actions/exportsHandlers').then((m) => m.exportsDomain),
+  bills: () => import('./actions/billsHandlers').then((m) => m.billsDomain),
+  invoices: () => import('./actions/invoicesHandlers').then((m) => m.invoicesDomain),
+  load: () => import('./actions/loadHandlers').then((m) => m.loadDomain),
+  outlet: () => import('./actions/outletHandlers').then((m) => m.outletDomain),
 } satisfies Record<string, () => Promise<ActionDomain>>
 
 export type DomainName = keyof typeof domainLoaders
@@ -34,6 +38,14 @@ export const domainOfPrefix: Readonly<Record<ActionPrefix, DomainName>> = {
   allocation: 'money',
   operator: 'operator',
   exports: 'exports',
+  bills: 'bills',
+  trips: 'bills',
+  refunds: 'bills',
+  invoices: 'invoices',
+  invoiceSettings: 'invoices',
+  invoiceTitles: 'invoices',
+  load: 'load',
+  outlet: 'outlet',
 }
 
 export const domainNames = Object.keys(domainLoaders) as DomainName[]

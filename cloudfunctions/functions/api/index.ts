@@ -22,6 +22,7 @@ import type { PaymentsDeps } from './context'
 import { createCloudbaseFiles, type CloudStorageApi } from '../../adapters/cloudbase/files'
 import type { ExportDownloadDeps } from './actions/exportsDownload'
 import { exportFileOverHttp, type HttpAccessGet } from './actions/exportsHttp'
+import { loadMasterKeysFromEnv, SoftwareKeyService } from '../../adapters/keys/softwareKeyService'
 
 /** What CloudBase's HTTP access hands the function. */
 interface HttpEvent extends HttpAccessGet {
@@ -128,6 +129,8 @@ function getApi(): Api {
   // export files live in cloud storage: WeChat downloads them by temporary URL, Alipay through us
   const files = createCloudbaseFiles(cloud as unknown as CloudStorageApi)
   exportDownloads = { store, files, clock: systemClock, secrets }
+  // LOAD_MASTER_DLK / LOAD_MASTER_DTK (hex); neither set: the load actions answer LOAD_UNAVAILABLE
+  const loadMaster = fromEnv(() => loadMasterKeysFromEnv())
   api = createApi({
     store,
     exports: { files },
@@ -136,6 +139,7 @@ function getApi(): Api {
     payments: paymentsFromEnv(),
     clock: systemClock,
     secrets,
+    ...(loadMaster ? { loadKeys: SoftwareKeyService.fromMasterKeys(loadMaster) } : {}),
     log: (entry) => console.log(JSON.stringify({ type: 'api', ...entry })),
   })
   return api

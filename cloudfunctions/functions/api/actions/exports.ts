@@ -19,6 +19,9 @@ import {
 import type { ActionResponses, ParsedRequest } from '../../../../types/api'
 import { ActionError, type AuthedContext } from '../context'
 import { moneyRecordsRange } from './money'
+import { billsExportFilters } from './billsExports'
+import { appliedDateRange } from './dateFilter'
+import { oneYearSpan } from '../../../../types/dateRange'
 import { ownDoc, queryPage } from './views'
 
 /**
@@ -37,11 +40,14 @@ import { ownDoc, queryPage } from './views'
 type ExportFilterOf<K extends ExportKind> = Extract<ParsedRequest<'exports.create'>, { kind: K }>['filter']
 
 /** Each kind's filter resolved exactly as its list action resolves it. */
-const resolveFilter: { [K in ExportKind]: (ctx: AuthedContext, filter: ExportFilterOf<K>) => ExportFilter } =
-  {
-    rechargeRecords: (ctx, filter) => ({ ...filter, ...moneyRecordsRange(ctx, filter) }),
-    allocationRecords: (ctx, filter) => ({ ...filter, ...moneyRecordsRange(ctx, filter) }),
-  }
+const resolveFilter: {
+  [K in ExportKind]: (ctx: AuthedContext, filter: ExportFilterOf<K>) => ExportFilter | Promise<ExportFilter>
+} = {
+  rechargeRecords: (ctx, filter) => ({ ...filter, ...moneyRecordsRange(ctx, filter) }),
+  allocationRecords: (ctx, filter) => ({ ...filter, ...moneyRecordsRange(ctx, filter) }),
+  invoices: (ctx, filter) => ({ ...filter, ...appliedDateRange(ctx, filter, oneYearSpan) }),
+  ...billsExportFilters,
+}
 
 function refusal(error: unknown): never {
   if (!(error instanceof ExportRequestError)) throw error
@@ -83,12 +89,12 @@ export async function createExport(
   const resolve = resolveFilter[input.kind] as (
     ctx: AuthedContext,
     filter: typeof input.filter,
-  ) => ExportFilter
+  ) => ExportFilter | Promise<ExportFilter>
   return queue(ctx, {
     accountId: ctx.identity.accountId,
     key: input.key,
     kind: input.kind,
-    filter: resolve(ctx, input.filter),
+    filter: await resolve(ctx, input.filter),
   })
 }
 
