@@ -47,6 +47,28 @@ export default defineAppConfig({
       root: 'packages/exports',
       pages: ['pages/records/index'],
     },
+    {
+      // 账单统计 / 账单明细 / 通行流水 / 通行详情 / 退费记录 (seed 001 §2.6); the F2 chart stays in here
+      root: 'packages/bills',
+      pages: [
+        'pages/statistics/index',
+        'pages/details/index',
+        'pages/trips/index',
+        'pages/trip/index',
+        'pages/refunds/index',
+      ],
+    },
+    {
+      // 发票服务 (seed 001 §2.7): 已开票查询, invoice detail, 开票设置, titles, fleet batches
+      root: 'packages/invoices',
+      pages: [
+        'pages/list/index',
+        'pages/invoice/index',
+        'pages/settings/index',
+        'pages/title/index',
+        'pages/fleet/index',
+      ],
+    },
   ],
   window: {
     navigationBarBackgroundColor: '#ffffff',

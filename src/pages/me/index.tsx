@@ -24,6 +24,8 @@ const menu = [
   { title: '通行卡管理', className: 'me-menu-cards', open: go(etcRoutes.cards) },
   { title: '标签管理', className: 'me-menu-tags', open: go(etcRoutes.tags) },
   { title: '拓展授权管理', className: 'me-menu-parking', open: go(etcRoutes.parking) },
+  // 发票服务 (seed 001 §2.7): the path only, so packages/invoices stays out of the main package
+  { title: '发票服务', className: 'me-menu-invoices', open: go('/packages/invoices/pages/list/index') },
   { title: '用户基本信息', className: 'me-menu-profile', open: go(etcRoutes.profile) },
 ]
 

@@ -10,6 +10,7 @@ import { CardInfoCard, TagInfoCard } from '../../components/card-info'
 import InfoList from '../../components/info-list'
 import PageState from '../../components/page-state'
 import SigningCard from '../../components/signing'
+import { invoicesRoutes } from '../../../invoices/routes'
 import '../../common.scss'
 import './index.scss'
 
@@ -57,7 +58,15 @@ function Detail({ d }: { d: VehicleDetail }) {
       ) : null}
 
       <View className="card etc-vehicle-detail__titles">
-        <Text className="etc-info__title">发票抬头</Text>
+        <View className="etc-vehicle-detail__titles-head">
+          <Text className="etc-info__title">发票抬头</Text>
+          <Text
+            className="link etc-vehicle-invoice-settings"
+            onClick={() => void Taro.navigateTo({ url: invoicesRoutes.settings(vehicle.id) })}
+          >
+            开票设置 {'>'}
+          </Text>
+        </View>
         {d.invoiceTitles.length === 0 ? <Text className="muted">暂未设置发票抬头</Text> : null}
         {d.invoiceTitles.map((t) => (
           <View key={t.id} className="etc-invoice-title">

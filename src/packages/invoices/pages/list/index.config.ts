@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '已开票查询',
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 80,
+})

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '开票设置',
+  enablePullDownRefresh: true,
+})
