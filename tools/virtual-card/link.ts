@@ -153,10 +153,15 @@ export class SimLink {
     })
   }
 
-  /** Next connection event at or after `t`, plus retransmissions and latency. */
+  /**
+   * The first connection event strictly after both now and the direction's previous packet, plus
+   * retransmissions and latency. Strictly after now: a packet sent in answer to one that arrived in
+   * event T (the OBU's reply to the last chunk, the phone's next write after a notification) can
+   * only go in event T + 1, so each chunk costs one interval (load-protocol.md §7).
+   */
   private deliveryTime(after: number): number {
-    let t = Math.ceil(Math.max(after, this.clock.now()) / this.interval) * this.interval
-    if (t <= after) t += this.interval
+    const from = Math.max(after, this.clock.now())
+    let t = (Math.floor(from / this.interval) + 1) * this.interval
     while (this.random() < this.lossRate) t += this.interval
     return t + this.latency
   }
