@@ -24,7 +24,9 @@ module.exports = {
       '<rootDir>/src/ble/**/*.test.ts',
     ]),
     // the api router on a fresh embedded database; store contract suite
-    node('integration', ['<rootDir>/test/integration/**/*.test.ts']),
+    // on two adapters (one over the emulator) and two busy cores, a single case may take seconds: a
+    // timeout is not what these suites test
+    node('integration', ['<rootDir>/test/integration/**/*.test.ts'], { testTimeout: 30_000 }),
     // what the builds produced: Alipay pages, function bundles
     node('builds', ['<rootDir>/test/builds/**/*.test.ts']),
     // Chromium against the local server

@@ -177,6 +177,11 @@ export interface RechargeOrderView {
   paidAt: Instant | null
   /** The provider's transaction number (充值交易流水号) once paid. */
   providerTradeNo: string | null
+  /**
+   * The recharge's invoice (invoices.issue with a recharge source), null while it has none;
+   * answers written before the field existed leave it out.
+   */
+  invoiceId?: string | null
 }
 
 export interface RechargeLaunch {

@@ -1,7 +1,7 @@
 import { shanghaiDayConditions } from '../businessTime'
-import { collections, type CardDoc, type VehicleDoc } from '../documents'
+import { collections, type CardDoc, type InvoiceDoc, type VehicleDoc } from '../documents'
 import { maskCardNo } from '../masking'
-import type { Doc, Query, Store } from '../../ports/store'
+import { maxQueryLimit, type Doc, type Query, type Store } from '../../ports/store'
 import type { DateRange } from '../../../types/dateRange'
 import type { AllocationRecord, RechargeOrderView } from '../../../types/actions/money'
 import type { AllocationRecordDoc, FundsTarget, MoneySource, RechargeOrderDoc } from './moneyDocuments'
@@ -108,7 +108,13 @@ export async function rechargeOrderViews(
   const cardIds = orders.flatMap((o) =>
     [o.target, o.creditedTo].flatMap((t) => (t?.kind === 'card' ? [t.cardId] : [])),
   )
-  const labels = await cardLabels(scope, cardIds, cache)
+  const [labels, invoices] = await Promise.all([
+    cardLabels(scope, cardIds, cache),
+    rechargeInvoiceIds(
+      scope,
+      orders.filter((o) => o.status === 'paid').map((o) => o.id),
+    ),
+  ])
   return orders.map((order) => ({
     orderNo: order.id,
     amount: order.amount,
@@ -121,7 +127,29 @@ export async function rechargeOrderViews(
     expiresAt: order.expiresAt,
     paidAt: order.paidAt,
     providerTradeNo: order.providerTradeNo,
+    invoiceId: invoices.get(order.id) ?? null,
   }))
+}
+
+/**
+ * The invoice of each paid order among `orderNos` (invoices.issue with a recharge source): the
+ * current one when a re-issue reversed an earlier one. Orders without one are absent.
+ */
+async function rechargeInvoiceIds(scope: RecordsScope, orderNos: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  if (orderNos.length === 0) return found
+  const page = await scope.store.query<Doc>(collections.invoices, {
+    where: [
+      { field: 'accountId', op: 'eq', value: scope.accountId },
+      { field: 'orderNo', op: 'in', value: [...new Set(orderNos)] },
+    ],
+    limit: maxQueryLimit,
+  })
+  for (const doc of page.items as unknown as InvoiceDoc[]) {
+    if (!doc.orderNo) continue
+    if (!found.has(doc.orderNo) || doc.status !== 'reversed') found.set(doc.orderNo, doc.id)
+  }
+  return found
 }
 
 /** 充值来源 / 数据来源. */

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import { fen } from '../../../../../types/money'
-import { click, find, mount, text, waitForText } from '../../../../testing/render'
+import { cleanup, click, find, mount, text, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { saveSession } from '../../../../services/api/session'
 import { tripDetail } from '../../testing/fixtures'
@@ -72,6 +72,38 @@ describe('通行详情', () => {
     expect(text(find('.bills-trip-refund'))).toBe('退费信息退款状态退款中退款金额¥5.00退费日期2026-12-07')
     expect(text(find('.bills-trip-invoice'))).toContain('发票类型停车服务电子发票')
     expect(document.querySelector('.bills-trip-invoice__open')).toBeNull()
+  })
+
+  it('a trip without an invoice offers 开具发票; a refunded one does not', async () => {
+    serve({
+      'trips.detail': (p) => ({
+        data: tripDetail({
+          invoice: null,
+          refund:
+            (p as { tripId: string }).tripId === 'trip-r'
+              ? {
+                  status: 'refunded',
+                  statusLabel: '已退款',
+                  amount: fen(500),
+                  at: '2026-12-07T15:30:02.000Z',
+                }
+              : null,
+        }),
+      }),
+    })
+    const opened: string[] = []
+    jest.spyOn(Taro, 'navigateTo').mockImplementation((o) => {
+      opened.push(o.url)
+      return Promise.resolve({ errMsg: 'navigateTo:ok' })
+    })
+    await mount(() => <TripView tripId="trip-1" />)
+    await waitForText('暂未开票')
+    click(find('.bills-trip-invoice__issue'))
+    expect(opened).toEqual(['/packages/invoices/pages/issue/index?source=trip&tripId=trip-1'])
+    cleanup()
+    await mount(() => <TripView tripId="trip-r" />)
+    await waitForText('该通行记录无需开具发票')
+    expect(document.querySelector('.bills-trip-invoice__issue')).toBeNull()
   })
 
   it('shows a missing trip as the server says', async () => {

@@ -1,4 +1,5 @@
-import Taro, { useRouter } from '@tarojs/taro'
+import { useRef } from 'react'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import type { TripDetail } from '../../../../../types'
@@ -14,7 +15,11 @@ import { plateText } from '../../labels'
 import { invoiceLinks } from '../../routes'
 import '../../common.scss'
 
-function TripDetailCards({ trip }: { trip: TripDetail }) {
+/** 开具发票 (packages/invoices): picks the title and issues; linked by path, not imported across subpackages. */
+const issueTripLink = (tripId: string) =>
+  `/packages/invoices/pages/issue/index?source=trip&tripId=${encodeURIComponent(tripId)}`
+
+function TripDetailCards({ trip, onIssue }: { trip: TripDetail; onIssue: () => void }) {
   const highway = trip.scene !== 'nonHighway'
   return (
     <View>
@@ -87,8 +92,23 @@ function TripDetailCards({ trip }: { trip: TripDetail }) {
           >
             查看发票
           </Button>
+        ) : trip.refund?.status === 'refunded' || trip.amount - trip.discount <= 0 ? (
+          <Text className="muted bills-trip-invoice__none">该通行记录无需开具发票</Text>
         ) : (
-          <Text className="muted bills-trip-invoice__none">开具发票后可在此查看发票和下载 PDF</Text>
+          <View>
+            <Button
+              block
+              type="primary"
+              className="bills-trip-invoice__issue"
+              onClick={() => {
+                onIssue()
+                void Taro.navigateTo({ url: issueTripLink(trip.id) })
+              }}
+            >
+              开具发票
+            </Button>
+            <Text className="muted bills-trip-invoice__none">开具发票后可在此查看发票和下载 PDF</Text>
+          </View>
         )}
       </InfoList>
     </View>
@@ -99,6 +119,13 @@ function TripDetailCards({ trip }: { trip: TripDetail }) {
 export function TripView({ tripId }: { tripId: string }) {
   const loggedIn = useRequireLogin()
   const detail = useApiQuery('trips.detail', { tripId }, { enabled: loggedIn && tripId !== '' })
+  // back from 开具发票: the trip may have its invoice now
+  const issuing = useRef(false)
+  useDidShow(() => {
+    if (!issuing.current) return
+    issuing.current = false
+    void detail.refetch()
+  })
   return (
     <View className="bills-trip-page page">
       <NavBar title="通行详情" />
@@ -111,7 +138,7 @@ export function TripView({ tripId }: { tripId: string }) {
           error={detail.error}
           onRetry={() => void detail.refetch()}
         >
-          {(trip) => <TripDetailCards trip={trip} />}
+          {(trip) => <TripDetailCards trip={trip} onIssue={() => (issuing.current = true)} />}
         </PageState>
       )}
     </View>

@@ -4,7 +4,13 @@ import type { ActionRequest, ApiEnvelope } from '../../../../../types'
 import { dayNumber, dayText, latestEnd, recordsSpan, shiftDay } from '../../../../../types/dateRange'
 import { shanghaiToday } from '../../../../components/date-time'
 import { fakeSend, payloadsOf, type FakeAnswers } from '../../../../testing/fake-api'
-import { allocationRecords, pageOf, rechargeOrder, rechargeRecords } from '../../../../testing/money-fixtures'
+import {
+  allocationRecords,
+  pageOf,
+  paidOrder,
+  rechargeOrder,
+  rechargeRecords,
+} from '../../../../testing/money-fixtures'
 import { queuedRecord } from '../../../../testing/export-fixtures'
 import { click, find, mount, text, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
@@ -152,6 +158,38 @@ describe('历史记录', () => {
     expect(navigateTo).toHaveBeenCalledWith({
       url: '/packages/money/pages/recharge-result/index?orderNo=R20261123095445000000001',
     })
+  })
+
+  it('a paid recharge: 开具发票, and back from it the row reads 已开票 with 查看发票', async () => {
+    const paid = paidOrder(rechargeOrder())
+    let invoiced = false
+    serve({
+      'recharge.list': (p) =>
+        listOf([
+          { ...paid, invoiceId: invoiced ? 'inv-r1' : null },
+          rechargeOrder({ orderNo: 'R20261123095445000000002' }),
+        ])(p),
+    })
+    const opened: string[] = []
+    jest.spyOn(Taro, 'navigateTo').mockImplementation((o) => {
+      opened.push(o.url)
+      return Promise.resolve({ errMsg: 'navigateTo:ok' })
+    })
+    await mount(() => <RecordsView />)
+    await waitForText('状态充值成功开具发票')
+    const rows = () => Array.from(document.querySelectorAll('.money-recharge-record'))
+    expect(rows()[1].querySelector('.money-recharge-record__issue')).toBeNull()
+    click(find('.money-recharge-record__issue', rows()[0]))
+    expect(opened).toEqual([
+      '/packages/invoices/pages/issue/index?source=recharge&orderNo=R20261123095445000000001',
+    ])
+
+    invoiced = true
+    await firePageEvent('componentDidShow')
+    await waitForText('已开票查看发票')
+    expect(rows()[0].querySelector('.money-recharge-record__issue')).toBeNull()
+    click(find('.money-recharge-record__view-invoice'))
+    expect(opened.at(-1)).toBe('/packages/invoices/pages/invoice/index?id=inv-r1')
   })
 
   it('opens on the tab the link names', async () => {

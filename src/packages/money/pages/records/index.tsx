@@ -1,5 +1,5 @@
-import { useState } from 'react'
-import Taro, { useRouter } from '@tarojs/taro'
+import { useRef, useState } from 'react'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Segmented } from '@nutui/nutui-react-taro'
 import type { AllocationRecord, RechargeOrderView } from '../../../../../types'
@@ -43,7 +43,42 @@ const noLoads: ListState<never> & { refresh: () => Promise<void>; loadMore: () =
   refresh: () => Promise.resolve(),
 }
 
-function RechargeRow({ order }: { order: RechargeOrderView }) {
+/** 开具发票 and 发票详情 (packages/invoices), linked by path: subpackages do not import each other. */
+const invoiceLinks = {
+  issue: (orderNo: string) =>
+    `/packages/invoices/pages/issue/index?source=recharge&orderNo=${encodeURIComponent(orderNo)}`,
+  invoice: (id: string) => `/packages/invoices/pages/invoice/index?id=${encodeURIComponent(id)}`,
+}
+
+function RechargeInvoice({ order, onIssue }: { order: RechargeOrderView; onIssue: () => void }) {
+  if (order.status !== 'paid') return null
+  const invoiceId = order.invoiceId ?? null
+  return invoiceId ? (
+    <View className="money-recharge-record__invoice">
+      <Text className="money-recharge-record__invoiced">已开票</Text>
+      <Text
+        className="money-link money-recharge-record__view-invoice"
+        onClick={() => void Taro.navigateTo({ url: invoiceLinks.invoice(invoiceId) })}
+      >
+        查看发票
+      </Text>
+    </View>
+  ) : (
+    <View className="money-recharge-record__invoice">
+      <Text
+        className="money-link money-recharge-record__issue"
+        onClick={() => {
+          onIssue()
+          void Taro.navigateTo({ url: invoiceLinks.issue(order.orderNo) })
+        }}
+      >
+        开具发票
+      </Text>
+    </View>
+  )
+}
+
+function RechargeRow({ order, onIssue }: { order: RechargeOrderView; onIssue: () => void }) {
   const credited = order.status === 'paid' ? creditedText(order) : null
   return (
     <InfoList
@@ -77,6 +112,7 @@ function RechargeRow({ order }: { order: RechargeOrderView }) {
           查看支付结果
         </Text>
       ) : null}
+      <RechargeInvoice order={order} onIssue={onIssue} />
     </InfoList>
   )
 }
@@ -106,6 +142,13 @@ export function RecordsView({ initialTab = 'recharge' }: { initialTab?: RecordsT
   const allocations = usePagedList('allocation.list', range, { enabled: loggedIn && tab === 'allocation' })
 
   useListPageEvents(tab === 'recharge' ? recharges : tab === 'allocation' ? allocations : noLoads)
+  // back from 开具发票: the recharge may be invoiced now
+  const issuing = useRef(false)
+  useDidShow(() => {
+    if (!issuing.current) return
+    issuing.current = false
+    void recharges.refresh()
+  })
 
   const applyRange = (nextMode: RangeMode, next: DateRange) => {
     setMode(nextMode)
@@ -165,7 +208,7 @@ export function RecordsView({ initialTab = 'recharge' }: { initialTab?: RecordsT
           list={recharges}
           emptyText="所选时间内暂无充值记录"
           keyOf={(o) => o.orderNo}
-          renderItem={(o) => <RechargeRow order={o} />}
+          renderItem={(o) => <RechargeRow order={o} onIssue={() => (issuing.current = true)} />}
         />
       ) : tab === 'allocation' ? (
         <ListWithFilters
