@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import compression from 'compression'
 import getRawBody from 'raw-body'
 import serveStatic from 'serve-static'
@@ -27,6 +28,8 @@ import {
   type PaymentSandbox,
 } from './paymentSandbox'
 import type { SandboxKeys } from './secrets'
+import { createVirtualBle, type VirtualBle } from './virtualBle'
+import type { MasterKeys } from '../virtual-card/personalize'
 
 export interface LocalServerOptions {
   dbFile: string
@@ -55,6 +58,11 @@ export interface LocalServerOptions {
   scheduleEveryMs?: number
   /** The load key service (start.ts: software, from the demo master keys); loads are unavailable without. */
   loadKeys?: KeyService
+  /**
+   * Virtual card boxes for the H5 build on ws://…/dev/ble (tools/server/virtualBle.ts), their cards
+   * personalised from these master keys (hex; the ones `loadKeys` diversifies). Off unless given.
+   */
+  virtualBle?: { masterKeys: MasterKeys }
 }
 
 export interface LocalServer {
@@ -64,6 +72,8 @@ export interface LocalServer {
   store: SqliteStore
   /** The payment sandbox the api pays through (null when turned off), for tests that act as a provider. */
   payments: PaymentSandbox | null
+  /** The virtual card boxes H5 reaches over /dev/ble (null unless `virtualBle` was given). */
+  virtualBle: VirtualBle | null
   /** One run of the scheduler's jobs now (what `scheduleEveryMs` repeats); needs the payment sandbox. */
   runScheduler(): Promise<SchedulerRun>
   close(): Promise<void>
@@ -149,6 +159,19 @@ function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]
   // A DNS-rebinding page could otherwise read the dev outbox (SMS codes) through the browser.
   return ['127.0.0.1', 'localhost', '[::1]', boundHost].includes(name.toLowerCase())
+}
+
+/** No Origin (a non-browser client) or one of the local server's own origins. */
+function originAllowed(req: IncomingMessage, boundHost: string): boolean {
+  const origin = req.headers.origin
+  if (origin === undefined) return true
+  try {
+    const { hostname } = new URL(origin)
+    const name = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname
+    return ['127.0.0.1', 'localhost', '[::1]', boundHost].includes(name.toLowerCase())
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -430,6 +453,18 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     throw error
   }
 
+  const virtualBle = opts.virtualBle
+    ? createVirtualBle({ store, masterKeys: opts.virtualBle.masterKeys, log })
+    : null
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // browsers let any page open a WebSocket to 127.0.0.1: only our own pages may reach the boxes
+    if (!virtualBle || !hostAllowed(req, host) || !originAllowed(req, host)) {
+      socket.destroy()
+      return
+    }
+    if (!virtualBle.handleUpgrade(req, socket, head)) socket.destroy()
+  })
+
   const port = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   sandbox?.listening(url)
@@ -468,9 +503,11 @@ export async function createLocalServer(opts: LocalServerOptions): Promise<Local
     port,
     store,
     payments: sandbox,
+    virtualBle,
     runScheduler,
     close() {
       if (timer) clearInterval(timer)
+      virtualBle?.close()
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => {
           const stopped = sandbox ? sandbox.close() : Promise.resolve()

@@ -108,6 +108,8 @@ async function main(): Promise<void> {
       dlk: Buffer.from(loadMaster.keys.dlk, 'hex'),
       dtk: Buffer.from(loadMaster.keys.dtk, 'hex'),
     }),
+    // H5's Bluetooth: virtual card boxes whose cards the same master keys personalised
+    virtualBle: { masterKeys: { mlk: loadMaster.keys.dlk, mtk: loadMaster.keys.dtk } },
     // as CloudBase's timer trigger runs the scheduler (every 10 minutes there): orders close, the
     // sandbox's statements reconcile, refunds owed go out, exports get written
     scheduleEveryMs: 60_000,
@@ -141,6 +143,9 @@ async function main(): Promise<void> {
   )
   console.log(
     `对账操作员（网页端）：${server.url}/#/packages/operator/pages/login/index  登录名 ${demoOperator.loginName}  密码 ${demoOperator.password}`,
+  )
+  console.log(
+    `圈存（网页端）：H5 没有蓝牙，扫描到的是本机服务里的虚拟卡盒（ws://…/dev/ble，每辆储值卡车一个，如 “ETC-OBU 浙AD35288”），卡片用本地演示圈存主密钥个人化。`,
   )
   console.log('按 Ctrl-C 停止。')
 
