@@ -38,6 +38,11 @@ export default defineAppConfig({
       ],
     },
     {
+      // 圈存 (issue 10): card and transport choice, device scan, the load with its native progress
+      root: 'packages/load',
+      pages: ['pages/index/index', 'pages/device/index', 'pages/load/index'],
+    },
+    {
       // staff only (operator-cli.ts makes the accounts); reached by URL, never from a driver's screen
       root: 'packages/operator',
       pages: ['pages/login/index', 'pages/reconciliation/index', 'pages/reconciliation-detail/index'],
@@ -67,6 +72,7 @@ export default defineAppConfig({
         'pages/settings/index',
         'pages/title/index',
         'pages/fleet/index',
+        'pages/issue/index',
       ],
     },
   ],

@@ -23,6 +23,7 @@ import {
 } from '../../labels'
 import { etcRoutes } from '../../routes'
 import { moneyRoutes } from '../../../money/routes'
+import { loadRoutes } from '../../../load/routes'
 import { checkCardNo, checkPlate } from '../../validate'
 import { useBalances, type Balances } from './useBalances'
 import '../../common.scss'
@@ -83,6 +84,14 @@ function CardRowView({ row, balances }: { row: CardRow; balances: Balances }) {
       )}
       {row.canViewDetail ? (
         <View className="etc-card-row__actions">
+          {row.type === 'stored' && balance && balance.unloaded > 0 ? (
+            <Text
+              className="etc-card-row__load link"
+              onClick={() => void Taro.navigateTo({ url: loadRoutes.index(row.id) })}
+            >
+              圈存
+            </Text>
+          ) : null}
           <Text className="etc-card-row__detail link" onClick={open}>
             详情
           </Text>
