@@ -6,7 +6,6 @@
  * answered the browser (observed, never mocked) and with what the store holds.
  */
 import type { Page } from 'playwright-core'
-import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import {
   collections,
@@ -43,6 +42,7 @@ import {
   tap,
   waitShown,
   type BrowserWorld,
+  smsLogin as loginBySms,
 } from './browserWorld'
 import { accountsOfPhone, currentPlates, demoLogin } from './demoLogins'
 
@@ -81,15 +81,7 @@ async function openLogin(page: Page, userType: DemoLogin['userType']): Promise<v
 async function smsLogin(page: Page, login: DemoLogin): Promise<LoginResult> {
   // Move past the per-phone cooldown and the per-caller minute limit of earlier tests.
   now += 2 * 60_000
-  await openLogin(page, login.userType)
-  await inputOf(page, 'login-phone').fill(login.phone)
-  const [previous] = await listOutbox(server.store, 1)
-  await tap(page, '.login-send-code')
-  const code = await world.waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
-  await inputOf(page, 'login-code').fill(code)
-  const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
-  await tap(page, '.login-submit')
-  return dataOf(await answer)
+  return loginBySms(world, page, login)
 }
 
 /** Reads the captcha picture currently shown (the renderer's last text) once it is on screen. */

@@ -8,16 +8,12 @@
  */
 import ExcelJS from 'exceljs'
 import type { Page } from 'playwright-core'
-import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { Clock } from '../../cloudfunctions/ports/clock'
-import type { DemoLogin } from '../../tools/demo/seed'
-import type { LocalServer } from '../../tools/server/server'
 import type {
   BillDetailsPage,
   BillStatisticsPage,
   BillTrend,
   ExportRecordView,
-  LoginResult,
   RefundsPage,
   TripDetail,
   TripsPage,
@@ -26,7 +22,6 @@ import { formatYuan, type Fen } from '../../types/money'
 import {
   answerOf,
   dataOf,
-  inputOf,
   settled,
   settlesTo,
   shown,
@@ -35,6 +30,7 @@ import {
   tap,
   waitShown,
   type BrowserWorld,
+  smsLogin,
 } from './browserWorld'
 import { demoLogin } from './demoLogins'
 
@@ -45,21 +41,6 @@ const now = Date.parse('2026-11-20T10:00:00+08:00')
 const clock: Clock = { now: () => new Date(now) }
 
 let world: BrowserWorld
-let server: LocalServer
-
-async function smsLogin(page: Page, login: DemoLogin): Promise<LoginResult> {
-  await page.goto(`${server.url}/`)
-  await inputOf(page, 'login-phone').waitFor({ state: 'visible' })
-  await tap(page, '.login-agree')
-  await inputOf(page, 'login-phone').fill(login.phone)
-  const [previous] = await listOutbox(server.store, 1)
-  await tap(page, '.login-send-code')
-  const code = await world.waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
-  await inputOf(page, 'login-code').fill(code)
-  const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
-  await tap(page, '.login-submit')
-  return dataOf(await answer)
-}
 
 const yuan = (amount: Fen) => `${formatYuan(amount)}元`
 
@@ -89,7 +70,6 @@ async function canvasPixels(page: Page, id: string): Promise<{ width: number; dr
 
 beforeAll(async () => {
   world = await startBrowserWorld({ clock, name: 'bills' })
-  ;({ server } = world)
 }, 60_000)
 
 afterAll(() => world?.close())
@@ -98,7 +78,7 @@ test('a driver views a year of bills with its trend chart, a trip, and exports t
   const login = demoLogin(world.logins, 'personal')
   const page = await world.openPhone()
   await page.setViewportSize({ width: 375, height: 812 })
-  const result = await smsLogin(page, login)
+  const result = await smsLogin(world, page, login)
   if (result.next !== 'home') throw new Error(`login did not reach home: ${result.next}`)
   await waitShown(page, '.home-greeting')
 

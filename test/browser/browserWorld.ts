@@ -3,6 +3,7 @@
  * with the suite's clock, the demo data, and Debian's chromium with phone-sized pages whose
  * clock agrees with the server's.
  */
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -12,10 +13,12 @@ import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
-import { seedDemo, type DemoLogins } from '../../tools/demo/seed'
+import { seedDemo, type DemoLogin, type DemoLogins } from '../../tools/demo/seed'
 import { generateSecrets } from '../../tools/server/secrets'
+import { SoftwareKeyService } from '../../cloudfunctions/adapters/keys/softwareKeyService'
 import { createLocalServer, type LocalServer } from '../../tools/server/server'
 import type { ApiResult } from '../../types/api'
+import type { LoginResult } from '../../types/actions/auth'
 
 const root = resolve(__dirname, '..', '..')
 const h5Dir = join(root, 'dist', 'h5')
@@ -48,6 +51,8 @@ export async function startBrowserWorld(opts: {
   const dir = mkdtempSync(join(tmpdir(), `etc-browser-${opts.name}-`))
   const secrets = generateSecrets()
   const serverLog: string[] = []
+  // load master keys for this world: the KeyService and the virtual card boxes' personalisation agree
+  const loadMaster = { dlk: randomBytes(16), dtk: randomBytes(16) }
   const server = await createLocalServer({
     dbFile: join(dir, 'etc.sqlite'),
     clock: opts.clock,
@@ -56,6 +61,8 @@ export async function startBrowserWorld(opts: {
     port: 0,
     log: (line) => serverLog.push(line),
     captcha: opts.captcha,
+    loadKeys: SoftwareKeyService.fromMasterKeys(loadMaster),
+    virtualBle: { masterKeys: { mlk: loadMaster.dlk.toString('hex'), mtk: loadMaster.dtk.toString('hex') } },
   })
   const logins = await seedDemo(server.store, secrets, opts.clock.now())
   // launch() runs chromium on a fresh temporary user-data dir and removes it on close.
@@ -177,4 +184,24 @@ export async function snap(page: Page, name: string): Promise<void> {
 
 export async function tap(page: Page, selector: string, hasText?: string | RegExp): Promise<void> {
   await (await waitShown(page, selector, hasText)).tap()
+}
+
+/**
+ * SMS login as a person would: the login page, 用户类型 for a unit, the agreement, the phone, the
+ * code from the outbox typed in. Answers what the router answered the browser. Callers that log in
+ * more than once move their clock past the per-phone cooldown first.
+ */
+export async function smsLogin(world: BrowserWorld, page: Page, login: DemoLogin): Promise<LoginResult> {
+  await page.goto(`${world.server.url}/`)
+  await inputOf(page, 'login-phone').waitFor({ state: 'visible' })
+  if (login.userType === 'unit') await tap(page, '.login-switch-type')
+  await tap(page, '.login-agree')
+  await inputOf(page, 'login-phone').fill(login.phone)
+  const [previous] = await listOutbox(world.server.store, 1)
+  await tap(page, '.login-send-code')
+  const code = await world.waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
+  await inputOf(page, 'login-code').fill(code)
+  const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
+  await tap(page, '.login-submit')
+  return dataOf(await answer)
 }

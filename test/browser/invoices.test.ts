@@ -7,7 +7,6 @@
  * (observed, never mocked) and with what the store holds.
  */
 import type { Page, Response } from 'playwright-core'
-import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import {
   collections,
   type InvoiceSettingsDoc,
@@ -39,6 +38,7 @@ import {
   tap,
   waitShown,
   type BrowserWorld,
+  smsLogin as loginBySms,
 } from './browserWorld'
 import { demoLogin } from './demoLogins'
 
@@ -65,18 +65,7 @@ async function openNarrowPhone(): Promise<Page> {
 async function smsLogin(page: Page, login: DemoLogin): Promise<Extract<LoginResult, { next: 'home' }>> {
   // past the per-phone cooldown and the per-caller minute limit of the other test
   now += 2 * 60_000
-  await page.goto(`${server.url}/`)
-  await inputOf(page, 'login-phone').waitFor({ state: 'visible' })
-  if (login.userType === 'unit') await tap(page, '.login-switch-type')
-  await tap(page, '.login-agree')
-  await inputOf(page, 'login-phone').fill(login.phone)
-  const [previous] = await listOutbox(server.store, 1)
-  await tap(page, '.login-send-code')
-  const code = await world.waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
-  await inputOf(page, 'login-code').fill(code)
-  const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
-  await tap(page, '.login-submit')
-  const result = dataOf(await answer)
+  const result = await loginBySms(world, page, login)
   if (result.next !== 'home') throw new Error(`login did not reach home: ${result.next}`)
   await waitShown(page, '.home-greeting', result.account.displayName)
   return result

@@ -8,19 +8,16 @@
  */
 import ExcelJS from 'exceljs'
 import type { Page } from 'playwright-core'
-import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import { collections, type CardDoc, type VehicleDoc } from '../../cloudfunctions/core/documents'
 import { balanceOf } from '../../cloudfunctions/core/ledger'
 import type { AllocationRecordDoc, RechargeOrderDoc } from '../../cloudfunctions/core/money/moneyDocuments'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Condition, Doc } from '../../cloudfunctions/ports/store'
-import type { DemoLogin } from '../../tools/demo/seed'
 import { zhouTaoDemo } from '../../tools/demo/seedAccounts'
 import type { LocalServer } from '../../tools/server/server'
 import type {
   AllocationRecordsPage,
   AllocationResult,
-  LoginResult,
   MoneySummary,
   RechargeLaunch,
   RechargeOrderView,
@@ -41,6 +38,7 @@ import {
   tap,
   waitShown,
   type BrowserWorld,
+  smsLogin,
 } from './browserWorld'
 
 jest.setTimeout(60_000)
@@ -56,19 +54,6 @@ let world: BrowserWorld
 let server: LocalServer
 
 /** SMS login as a person would: code from the outbox, typed in; answers the router's login answer. */
-async function smsLogin(page: Page, login: DemoLogin): Promise<LoginResult> {
-  await page.goto(`${server.url}/`)
-  await inputOf(page, 'login-phone').waitFor({ state: 'visible' })
-  await tap(page, '.login-agree')
-  await inputOf(page, 'login-phone').fill(login.phone)
-  const [previous] = await listOutbox(server.store, 1)
-  await tap(page, '.login-send-code')
-  const code = await world.waitForCode(login.phone, previous?.phone === login.phone ? previous.code : '')
-  await inputOf(page, 'login-code').fill(code)
-  const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
-  await tap(page, '.login-submit')
-  return dataOf(await answer)
-}
 
 async function all<T>(collection: string, where: Condition[]): Promise<T[]> {
   const out: T[] = []
@@ -104,7 +89,7 @@ test('recharge 300.00 to the account in the sandbox, allocate 100.00 evenly to t
   const login = world.logins.find((l) => l.phone === zhouTaoDemo.phone)
   if (!login) throw new Error(`the demo seed lists no login for ${zhouTaoDemo.phone}`)
   const page = await world.openPhone()
-  const result = await smsLogin(page, login)
+  const result = await smsLogin(world, page, login)
   if (result.next !== 'home') throw new Error(`login did not reach home: ${result.next}`)
   const account = result.account
   expect(account.id).toBe(zhouTaoDemo.accountId)
