@@ -2,7 +2,9 @@
  * 开具发票 from 充值记录, through the api router on both Store adapters: a paid recharge is
  * invoiced (the app's issue page sends invoices.issue with a recharge source), the invoice is in
  * 已开票查询 (充值发票), and 充值记录 names it on its row (`invoiceId`) so the row offers 查看发票
- * instead of 开具发票; a retry under the same key answers the same invoice.
+ * instead of 开具发票; a retry under the same key answers the same invoice. 红冲重开 of that 充值发票
+ * (the invoice page picks any title of the account, by vehicle) reverses it and issues the same
+ * amount to the new title, and 充值记录 then names the new invoice.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -159,6 +161,87 @@ describe.each(adapters)('开具发票 for a recharge on %s', (adapter) => {
       w.ouyang,
     )
     expect(pendingTry.ok ? null : pendingTry.error.message).toBe('只有充值成功的订单可以开具发票')
+    expect(w.errors).toEqual([])
+  })
+
+  it('红冲重开 of a 充值发票 prints a title of another vehicle of the account; a retry changes nothing', async () => {
+    const w = await makeWorld(adapter)
+    const paid = order(4, 'paid', 12345)
+    await w.store.set(collections.rechargeOrders, paid.id, { ...paid })
+
+    // as the invoice page lists them: the account's vehicles, then the titles of one of them
+    const vehicles = (await w.ok('invoiceSettings.list', { limit: 50 }, w.ouyang)).items
+    const first = vehicles.find((v) => v.plate === '浙CD80321')
+    if (!first) throw new Error('欧阳娜娜 has no 浙CD80321 in the seed')
+    const [title] = (await w.ok('invoiceTitles.list', { vehicleId: first.vehicleId }, w.ouyang)).items
+    const issued = await w.ok(
+      'invoices.issue',
+      { key: 'reissue-recharge-issue', source: { kind: 'recharge', orderNo: paid.id }, titleId: title.id },
+      w.ouyang,
+    )
+    const other = vehicles.find((v) => v.vehicleId !== first.vehicleId)
+    if (!other) throw new Error('欧阳娜娜 has one vehicle only in the seed')
+    const corrected = await w.ok(
+      'invoiceTitles.save',
+      {
+        vehicleId: other.vehicleId,
+        title: { kind: 'company', name: '杭州更正抬头有限公司', taxNumber: '91330106MA2B3C4D5D' },
+      },
+      w.ouyang,
+    )
+
+    // another account's title is not one to pick
+    const stranger = (await readAll<VehicleDoc & Doc>(w.store, collections.vehicles)).find(
+      (v) => v.accountId !== OUYANG && v.scope === 'current',
+    )
+    if (!stranger) throw new Error('the seed has no vehicle of another account')
+    const template = await w.store.get<Doc>(collections.invoiceTitles, corrected.id)
+    await w.store.set(collections.invoiceTitles, 'tt-stranger', {
+      ...template,
+      id: 'tt-stranger',
+      accountId: stranger.accountId,
+      vehicleId: stranger.id,
+    })
+    const foreign = await w.call(
+      'invoices.reissue',
+      { key: 'reissue-recharge-foreign', id: issued.invoice.id, titleId: 'tt-stranger' },
+      w.ouyang,
+    )
+    expect(foreign.ok ? null : foreign.error.code).toBe('NOT_FOUND')
+
+    const printed = (await w.store.get<InvoiceDoc & Doc>(collections.invoices, issued.invoice.id))?.title
+    expect(printed).toBeTruthy()
+    const request = { key: 'reissue-recharge-1', id: issued.invoice.id, titleId: corrected.id }
+    const answer = await w.ok('invoices.reissue', request, w.ouyang)
+    expect(answer.invoice.status).toBe('reversed')
+    expect(answer.reissue).toMatchObject({ state: 'done', titleName: '杭州更正抬头有限公司' })
+    const newId = answer.reissue?.newInvoiceId
+    if (!newId) throw new Error('the re-issue names no new invoice')
+    // the page's retry after a lost answer: the same answer, no third invoice
+    const again = await w.ok('invoices.reissue', request, w.ouyang)
+    expect(again.reissue?.newInvoiceId).toBe(newId)
+
+    const fresh = await w.ok('invoices.detail', { id: newId }, w.ouyang)
+    expect(fresh.invoice).toMatchObject({
+      kind: 'recharge',
+      orderNo: paid.id,
+      amount: 12345,
+      vehicleId: null,
+      status: 'issued',
+      titleName: '杭州更正抬头有限公司',
+    })
+    expect(fresh.title).toMatchObject({ kind: 'company', taxNumber: '91330106MA2B3C4D5D' })
+    expect(fresh.replaces?.id).toBe(issued.invoice.id)
+    const stored = (await readAll<InvoiceDoc & Doc>(w.store, collections.invoices)).filter(
+      (i) => i.orderNo === paid.id,
+    )
+    expect(stored.map((i) => [i.id, i.status ?? 'issued', i.title]).sort()).toEqual(
+      [
+        [issued.invoice.id, 'reversed', printed],
+        [newId, 'issued', '杭州更正抬头有限公司'],
+      ].sort(),
+    )
+    expect((await w.ok('recharge.status', { orderNo: paid.id }, w.ouyang)).invoiceId).toBe(newId)
     expect(w.errors).toEqual([])
   })
 })

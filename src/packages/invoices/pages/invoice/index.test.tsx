@@ -1,11 +1,20 @@
 import { waitFor } from '@testing-library/dom'
 import Taro from '@tarojs/taro'
 import type { ApiEnvelope, InvoiceDetail } from '../../../../../types'
+import type { Fen } from '../../../../../types/money'
 import { fakeSend, payloadsOf, type FakeAnswers } from '../../../../testing/fake-api'
 import { click, find, findLater, mount, text, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
 import { saveSession } from '../../../../services/api/session'
-import { invoiceDetail, invoiceRow, mergedRow, pageOf, titleView, tripRows } from '../../testing/fixtures'
+import {
+  invoiceDetail,
+  invoiceRow,
+  mergedRow,
+  pageOf,
+  settingsView,
+  titleView,
+  tripRows,
+} from '../../testing/fixtures'
 import { InvoiceView } from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
@@ -196,6 +205,84 @@ describe('发票详情', () => {
     expect(document.querySelector('.inv-reissue-open')).toBeNull()
     click(find('.inv-reissue-state__new'))
     expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packages/invoices/pages/invoice/index?id=inv-new' })
+  })
+
+  it('红冲重开 of a 充值发票: the account titles by vehicle, picked, confirmed; the retry keeps the key', async () => {
+    const rechargeRow = invoiceRow({
+      id: 'inv-r1',
+      kind: 'recharge',
+      vehicleId: null,
+      plate: null,
+      plateColor: null,
+      entryStation: null,
+      exitStation: null,
+      passedAt: null,
+      tripCount: 0,
+      orderNo: 'R20261123095445000000001',
+      amount: 10000 as Fen,
+    })
+    const reversed: InvoiceDetail = invoiceDetail(invoiceRow({ ...rechargeRow, status: 'reversed' }), {
+      canReissue: false,
+      reissue: {
+        state: 'done',
+        requestedAt: '2026-11-23T06:30:00.000Z',
+        finishedAt: '2026-11-23T06:30:01.000Z',
+        newInvoiceId: 'inv-r2',
+        titleName: '储值抬头有限公司',
+        message: null,
+      },
+    })
+    let attempts = 0
+    serve({
+      'invoices.detail': { data: invoiceDetail(rechargeRow) },
+      'invoiceSettings.list': {
+        data: {
+          items: [
+            settingsView({ vehicleId: 'veh-2', plate: '浙AD35288', cardType: 'stored', defaultTitle: null }),
+            settingsView(),
+          ],
+          total: 2,
+          nextCursor: null,
+        },
+      },
+      'invoiceTitles.list': (p) =>
+        (p as { vehicleId: string }).vehicleId === 'veh-2'
+          ? { data: { items: [titleView({ id: 'tt-9', vehicleId: 'veh-2', name: '储值抬头有限公司' })] } }
+          : { data: { items: [titleView()] } },
+      'invoices.reissue': () => (++attempts === 1 ? { network: true } : { data: reversed }),
+    })
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' })
+    await mount(() => <InvoiceView id="inv-r1" />)
+    await waitForText('充值订单R20261123095445000000001')
+    expect(payloadsOf(calls(), 'invoiceSettings.list')).toHaveLength(0)
+    click(find('.inv-reissue-open'))
+    // no vehicle holds the invoice: the one with a default title comes first
+    await waitForText('杭州顺达物流有限公司（默认）')
+    expect(text()).not.toContain('暂不支持')
+    expect(find('.inv-reissue-vehicle-veh-1').getAttribute('class')).toContain('etc-chips__chip--active')
+    click(find('.inv-reissue-vehicle-veh-2'))
+    await waitForText('储值抬头有限公司（默认）')
+    expect(payloadsOf(calls(), 'invoiceTitles.list')).toEqual([
+      { vehicleId: 'veh-1' },
+      { vehicleId: 'veh-2' },
+    ])
+    click(find('.inv-reissue-title'))
+    expect(text(await findLater('.inv-reissue-title--picked'))).toContain('储值抬头有限公司')
+    click(find('.inv-reissue-submit'))
+    await waitForText('将被红冲作废，并以“储值抬头有限公司”为抬头重新开具')
+    click(find('.nut-dialog-footer-ok'))
+    await waitForText('网络异常，请检查网络后重试')
+    click(find('.inv-reissue-submit'))
+    click(find('.nut-dialog-footer-ok'))
+    await waitForText('发票状态已红冲')
+    const sent = payloadsOf(calls(), 'invoices.reissue')
+    expect(sent).toHaveLength(2)
+    expect(sent[0]).toMatchObject({ id: 'inv-r1', titleId: 'tt-9' })
+    expect(typeof (sent[0] as { key: unknown }).key).toBe('string')
+    expect(sent[1]).toEqual(sent[0])
+    expect(text(find('.inv-reissue-state'))).toContain('新发票抬头储值抬头有限公司')
+    click(find('.inv-reissue-state__new'))
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packages/invoices/pages/invoice/index?id=inv-r2' })
   })
 
   it('a re-issue in progress reads 重开中', async () => {

@@ -17,6 +17,7 @@ import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import InfoList, { type InfoRow } from '../../../etc/components/info-list'
 import PageState from '../../../etc/components/page-state'
 import { openFileLink } from '../../../exports/download'
+import { useTitleVehicle } from '../../components/title-vehicle'
 import { invoiceStatusView, invoiceStatusViewLabels, monthText, stationsText } from '../../labels'
 import { invoicesRoutes } from '../../routes'
 import '../../common.scss'
@@ -110,10 +111,19 @@ function Trips({ invoiceId }: { invoiceId: string }) {
   )
 }
 
-/** 红冲重开: pick the corrected title among the vehicle's, confirm, then the re-issue's state. */
+/**
+ * 红冲重开: pick the corrected title among the vehicle's (a recharge invoice has no vehicle: any
+ * title of the account, the vehicle holding it chosen first), confirm, then the re-issue's state.
+ */
 function Reissue({ detail, onDone }: { detail: InvoiceDetail; onDone: (d: InvoiceDetail) => void }) {
-  const vehicleId = detail.invoice.vehicleId
   const [open, setOpen] = useState(false)
+  const recharge = detail.invoice.vehicleId === null
+  const account = useTitleVehicle({
+    plate: detail.invoice.plate,
+    enabled: open && recharge,
+    className: 'inv-reissue-vehicle',
+  })
+  const vehicleId = detail.invoice.vehicleId ?? account.vehicleId
   const [picked, setPicked] = useState<string | null>(null)
   const [confirming, setConfirming] = useState(false)
   const titles = useApiQuery(
@@ -150,9 +160,8 @@ function Reissue({ detail, onDone }: { detail: InvoiceDetail; onDone: (d: Invoic
       <Text className="muted inv-reissue__intro">
         原发票将被红冲作废，并按所选抬头重新开具一张金额相同的发票。请选择新的发票抬头：
       </Text>
-      {vehicleId === null ? (
-        <Text className="error-text">充值发票暂不支持在线红冲重开，请联系客服处理</Text>
-      ) : titles.loading ? (
+      {recharge ? account.picker : null}
+      {vehicleId === null ? null : titles.loading ? (
         <Text className="muted">加载中…</Text>
       ) : titles.error ? (
         <Text className="error-text">{titles.error.message}</Text>

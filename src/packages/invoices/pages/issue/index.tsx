@@ -14,9 +14,9 @@ import { formatShanghaiTime } from '../../../../components/date-time'
 import { useApiAction } from '../../../../hooks/useApiAction'
 import { useApiQuery } from '../../../../hooks/useApiQuery'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
-import Chips from '../../../etc/components/chips'
 import InfoList from '../../../etc/components/info-list'
 import PageState from '../../../etc/components/page-state'
+import { useTitleVehicle } from '../../components/title-vehicle'
 import { stationsText } from '../../labels'
 import { invoicesRoutes } from '../../routes'
 import { issueErrorText, modeMismatchText } from './messages'
@@ -293,38 +293,17 @@ function TripIssue({ tripId }: { tripId: string }) {
   )
 }
 
-/**
- * A recharge may carry any title of the account: titles are kept per vehicle, so the vehicle is
- * chosen first (the card the money went to, else the first with a default title).
- */
+/** A recharge may carry any title of the account: the vehicle holding it is chosen first. */
 function RechargeIssue({ orderNo }: { orderNo: string }) {
   const q = useApiQuery('recharge.status', { orderNo })
-  const vehicles = useApiQuery('invoiceSettings.list', { limit: 50 })
-  const [chosen, setChosen] = useState<string | null>(null)
   const order = q.data
-  const rows = vehicles.data?.items ?? []
-  const plateOf = (o: RechargeOrderView | null) =>
+  const plateOf = (o: RechargeOrderView | null | undefined) =>
     o?.creditedTo?.kind === 'card' ? o.creditedTo.plate : o?.target.kind === 'card' ? o.target.plate : null
-  const preferred =
-    rows.find((v) => v.plate === plateOf(order)) ??
-    rows.find((v) => v.defaultTitle !== null) ??
-    rows[0] ??
-    null
-  const vehicleId = chosen ?? preferred?.vehicleId ?? null
-  const picker =
-    rows.length > 1 ? (
-      <Chips
-        label="抬头所在车辆"
-        className="inv-issue-vehicle"
-        options={rows.map((v) => ({ label: v.plate, value: v.vehicleId }))}
-        value={vehicleId ?? ''}
-        onChange={setChosen}
-      />
-    ) : vehicles.error ? (
-      <Text className="error-text">{vehicles.error.message}</Text>
-    ) : !vehicles.loading && rows.length === 0 ? (
-      <Text className="muted">账户下暂无车辆，无法添加发票抬头</Text>
-    ) : null
+  const { vehicleId, picker } = useTitleVehicle({
+    plate: plateOf(order),
+    enabled: true,
+    className: 'inv-issue-vehicle',
+  })
   return (
     <PageState data={order} loading={q.loading} error={q.error} onRetry={() => void q.refetch()}>
       {(o) => (
