@@ -6,13 +6,14 @@
  * refusal with nothing written, and the same flow over NFC.
  */
 import { collections } from '../../cloudfunctions/core/documents'
-import type { VirtualCard } from '../../tools/virtual-card/card'
+import { VirtualCard } from '../../tools/virtual-card/card'
 import { createVirtualSetup, type VirtualSetup } from '../../tools/virtual-card/harness'
 import type { VirtualClock } from '../../tools/virtual-card/clock'
 import { fakeNfcAdapter } from '../../tools/virtual-card/nfc'
 import {
   LoadFlow,
   CREDIT_CARD_REFUSED,
+  PIN_LOCKED,
   type CardLink,
   type LoadAction,
   type LoadCaller,
@@ -335,5 +336,111 @@ describe('the same flow over NFC (WeChat IsoDep)', () => {
     expect(state.receipt).toMatchObject({ amount: 20_000, balanceBefore: 1_000, balanceAfter: 21_000 })
     expect(card.state.balance).toBe(21_000)
     expect(await w.loadTransfers()).toHaveLength(1)
+  })
+})
+
+describe('a card that asks for its PIN (sqlite)', () => {
+  /** The same personalised chip, with the issuer's PIN check on INITIALIZE FOR LOAD. */
+  function pinChip(w: LoadWorld, pin: { pin?: string; pinTries?: number }): VirtualCard {
+    return new VirtualCard({
+      ...w.chip({ balance: 700, onlineSerial: 2 }).options,
+      pinRequired: true,
+      ...pin,
+    })
+  }
+
+  test("the issuer's default PIN is sent once, silently, and the load completes", async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = pinChip(w, {})
+    const setup = createVirtualSetup({ card })
+    const state = await runToReceipt(bleFlow(w, setup), setup.clock)
+    expect(state).toMatchObject({ phase: 'done', error: null, pinTriesLeft: null })
+    expect(state.receipt).toMatchObject({ balanceBefore: 700, balanceAfter: 20_700 })
+    expect(card.state).toMatchObject({ balance: 20_700, pinTriesLeft: 3 })
+    expect(await w.loadTransfers()).toHaveLength(1)
+  })
+
+  test('another PIN: the user is asked, a wrong entry costs exactly one try and asks again, the right one loads', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = pinChip(w, { pin: '654321', pinTries: 5 })
+    const setup = createVirtualSetup({ card })
+    const flow = bleFlow(w, setup)
+    await drive(setup.clock, flow.begin())
+    await drive(setup.clock, flow.confirm())
+    // the default PIN was tried once and cost one try; nothing more is sent until the user types
+    expect(flow.state).toMatchObject({ phase: 'pin', pinTriesLeft: 4, error: null })
+    expect(card.state.pinTriesLeft).toBe(4)
+    expect(card.issuedRandoms).toHaveLength(0)
+    expect(await loadsOf(w)).toEqual(['created'])
+
+    await drive(setup.clock, flow.submitPin('111111'))
+    expect(flow.state).toMatchObject({ phase: 'pin', pinTriesLeft: 3 })
+    expect(card.state.pinTriesLeft).toBe(3)
+    expect(card.state.balance).toBe(700)
+
+    // a malformed entry never reaches the card
+    await drive(setup.clock, flow.submitPin('12a'))
+    expect(flow.state).toMatchObject({ phase: 'pin', pinTriesLeft: 3 })
+    expect(flow.state.error).toContain('密码格式不正确')
+    expect(card.state.pinTriesLeft).toBe(3)
+
+    await drive(setup.clock, flow.submitPin('654321'))
+    expect(flow.state).toMatchObject({ phase: 'done', error: null, pinTriesLeft: null })
+    expect(flow.state.receipt).toMatchObject({ balanceBefore: 700, balanceAfter: 20_700 })
+    // a right PIN restores the counter, as the chip does
+    expect(card.state).toMatchObject({ balance: 20_700, onlineSerial: 3, pinTriesLeft: 5 })
+    expect(await loadsOf(w)).toEqual(['confirmed'])
+    expect(await w.loadTransfers()).toHaveLength(1)
+  })
+
+  test('the credit reply is lost on a PIN card: the fresh init for load.recover goes after the accepted PIN, no new try lost', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = pinChip(w, { pin: '654321' })
+    const setup = createVirtualSetup({ card })
+    const flow = bleFlow(w, setup)
+    await drive(setup.clock, flow.begin())
+    await drive(setup.clock, flow.confirm())
+    expect(flow.state).toMatchObject({ phase: 'pin', pinTriesLeft: 2 })
+    card.loseNextReply(0x52)
+    await drive(setup.clock, flow.submitPin('654321'))
+    expect(flow.state).toMatchObject({ phase: 'done', error: null })
+    expect(flow.state.receipt).toMatchObject({ balanceBefore: 700, balanceAfter: 20_700 })
+    // two inits (the load, then the fresh one for load.recover), one credit, no wrong PIN sent again
+    expect(card.issuedRandoms).toHaveLength(2)
+    expect(card.state).toMatchObject({ balance: 20_700, onlineSerial: 3, pinTriesLeft: 3 })
+    expect(await loadsOf(w)).toEqual(['confirmed'])
+    expect(await w.loadTransfers()).toHaveLength(1)
+  })
+
+  test('a PIN-locked card (6983) stops with the outlet message: no init, no MAC2, the ledger unchanged', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = pinChip(w, { pin: '654321', pinTries: 0 })
+    const setup = createVirtualSetup({ card })
+    const flow = bleFlow(w, setup)
+    await drive(setup.clock, flow.begin())
+    await drive(setup.clock, flow.confirm())
+    expect(flow.state).toMatchObject({ phase: 'failed', error: PIN_LOCKED, retryable: false })
+    expect(flow.state.error).toContain('网点')
+    expect(card.issuedRandoms).toHaveLength(0)
+    expect(card.state).toMatchObject({ balance: 700, onlineSerial: 2, pinTriesLeft: 0 })
+    expect(await loadsOf(w)).toEqual(['created'])
+    expect(await w.unloaded()).toBe(20_000)
+    expect(await w.loaded()).toBe(0)
+    expect(await w.loadTransfers()).toHaveLength(0)
+  })
+
+  test('the last wrong entry locks the card: the flow stops instead of asking again', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = pinChip(w, { pin: '654321', pinTries: 2 })
+    const setup = createVirtualSetup({ card })
+    const flow = bleFlow(w, setup)
+    await drive(setup.clock, flow.begin())
+    await drive(setup.clock, flow.confirm())
+    expect(flow.state).toMatchObject({ phase: 'pin', pinTriesLeft: 1 })
+    await drive(setup.clock, flow.submitPin('111111'))
+    expect(flow.state).toMatchObject({ phase: 'failed', error: PIN_LOCKED, retryable: false })
+    expect(card.state).toMatchObject({ balance: 700, pinTriesLeft: 0 })
+    expect(card.issuedRandoms).toHaveLength(0)
+    expect(await w.loadTransfers()).toHaveLength(0)
   })
 })

@@ -10,8 +10,9 @@ import type { LoadView } from '../../../types/actions/load'
 import { formatYuan, type Fen } from '../../../types/money'
 import { ApiError } from '../../services/api/errors'
 import type { CardChannel } from '../../ble/apdu/channel'
-import { expectOk } from '../../ble/apdu/responses'
+import { expectOk, pinTriesLeft } from '../../ble/apdu/responses'
 import { getBalance, readCard, selectEtc, type CardReading } from '../../ble/apdu/session'
+import { Apdu } from '../../ble/apdu/commands'
 import { hexToBytes, bytesToHex } from '../../ble/bytes'
 import { CardLinkError } from '../../ble/errors'
 
@@ -63,6 +64,7 @@ export type LoadPhase =
   | 'starting'
   | 'confirm'
   | 'loading'
+  | 'pin'
   | 'recovering'
   | 'verifying'
   | 'done'
@@ -100,6 +102,8 @@ export interface LoadFlowState {
   error: string | null
   /** the error leaves the flow where 重试 can pick it up */
   retryable: boolean
+  /** phase 'pin': the tries the card has left (63Cx); null before any wrong PIN */
+  pinTriesLeft: number | null
 }
 
 const PROGRESS: Record<LoadPhase, { step: number; percent: number; status: string }> = {
@@ -109,6 +113,7 @@ const PROGRESS: Record<LoadPhase, { step: number; percent: number; status: strin
   starting: { step: 2, percent: 35, status: '正在查询待圈存金额' },
   confirm: { step: 2, percent: 40, status: '请确认圈存金额' },
   loading: { step: 3, percent: 60, status: '正在写卡，请勿移开卡片或断开设备' },
+  pin: { step: 3, percent: 50, status: '请输入通行卡密码' },
   recovering: { step: 3, percent: 70, status: '连接中断，正在重新连接并核对圈存结果' },
   verifying: { step: 4, percent: 90, status: '正在核对卡内余额' },
   done: { step: 5, percent: 100, status: '圈存成功' },
@@ -119,6 +124,22 @@ export const CARD_TYPE_LABELS: Record<'stored' | 'credit' | 'unknown', string> =
   stored: '储值卡',
   credit: '记账卡',
   unknown: '未知卡类型',
+}
+
+/** The issuer's default PIN: tried once, silently, when the card asks for a PIN. */
+export const DEFAULT_PIN = '123456'
+
+export const PIN_LOCKED = '通行卡密码已锁定，本次未圈存，请携带通行卡到ETC服务网点解锁后再圈存'
+
+/** What the card accepts as a PIN: BCD, so an even count of digits. */
+export function isPinFormat(pin: string): boolean {
+  return /^(\d{2}){2,6}$/.test(pin)
+}
+
+export const PIN_FORMAT = '密码格式不正确，请输入4至12位数字密码'
+
+export function pinPrompt(triesLeft: number | null): string {
+  return triesLeft === null ? '请输入通行卡密码' : `请输入通行卡密码，还可尝试 ${triesLeft} 次`
 }
 
 const UNCERTAIN = '圈存结果暂无法确认，已提交核实，请勿重复圈存；如有疑问请联系客服'
@@ -171,6 +192,7 @@ export class LoadFlow {
     receipt: null,
     error: null,
     retryable: false,
+    pinTriesLeft: null,
   }
   private readonly listeners = new Set<(state: LoadFlowState) => void>()
   private link: CardLink | null = null
@@ -183,6 +205,13 @@ export class LoadFlow {
   /** the server confirmed the load: what is left is reading the balance for the receipt */
   private confirmed: LoadView | null = null
   private busy = false
+  /** the card answered 6982 to INITIALIZE FOR LOAD: each init goes after a VERIFY PIN */
+  private pinRequired = false
+  private defaultPinTried = false
+  /** the one PIN the user typed, sent once and then forgotten */
+  private enteredPin: string | null = null
+  /** a PIN this card accepted: re-inits after a lost link (recovery) send it again */
+  private acceptedPin: string | null = null
 
   constructor(private readonly options: LoadFlowOptions) {}
 
@@ -220,6 +249,22 @@ export class LoadFlow {
   /** The user confirmed the amount: write the card and verify it. */
   confirm(): Promise<void> {
     return this.exclusive(() => this.guard(() => this.load()))
+  }
+
+  /**
+   * The user typed the card's PIN (phase 'pin'): sent once with INITIALIZE FOR LOAD; a wrong one
+   * asks again with the tries left, never resent.
+   */
+  submitPin(pin: string): Promise<void> {
+    return this.exclusive(() =>
+      this.guard(async () => {
+        if (this.current.phase !== 'pin') return
+        // a malformed entry never reaches the card, so it costs no try
+        if (!isPinFormat(pin)) return this.set({ error: PIN_FORMAT })
+        this.enteredPin = pin
+        return this.load()
+      }),
+    )
   }
 
   /** 重试 after a failure: continues the same load from where it stopped (recovering when needed). */
@@ -340,7 +385,8 @@ export class LoadFlow {
     }
     this.set({ phase: 'loading' })
     await selectEtc(channel)
-    const init = await this.send(channel, pending.initApdu, 'initialize for load')
+    const init = await this.initialize(channel, pending.initApdu)
+    if (init === null) return
     this.initSent = true
     let initialized: ActionResponse<'load.init'>
     try {
@@ -392,7 +438,8 @@ export class LoadFlow {
         break
     }
     await selectEtc(channel)
-    const fresh = await this.send(channel, pending.initApdu, 'initialize for load')
+    const fresh = await this.initialize(channel, pending.initApdu)
+    if (fresh === null) return
     const recovered = await this.options.call('load.recover', {
       loadId: pending.load.loadId,
       response: fresh,
@@ -473,6 +520,47 @@ export class LoadFlow {
       },
     })
     await this.dropLink()
+  }
+
+  /**
+   * INITIALIZE FOR LOAD, after a VERIFY PIN in the same message when the card asks for one (6982).
+   * The default PIN goes once, then only what the user types, each once: every wrong PIN costs
+   * the card a try. Null: the flow now waits in phase 'pin' for the user.
+   */
+  private async initialize(channel: CardChannel, initApdu: string): Promise<string | null> {
+    if (!this.pinRequired) {
+      try {
+        return await this.send(channel, initApdu, 'initialize for load')
+      } catch (e) {
+        if (!(e instanceof CardLinkError && e.code === 'CARD_SECURITY')) throw e
+        this.pinRequired = true
+      }
+    }
+    const pin = this.acceptedPin ?? this.enteredPin ?? (this.defaultPinTried ? null : DEFAULT_PIN)
+    this.enteredPin = null
+    if (pin === DEFAULT_PIN) this.defaultPinTried = true
+    if (pin === null) {
+      this.set({ phase: 'pin' })
+      return null
+    }
+    const [verified, init] = await channel.transceive([Apdu.verifyPin(pin), hexToBytes(initApdu)])
+    if (!verified) throw new CardLinkError('CARD_RESPONSE', 'verify PIN')
+    try {
+      expectOk(verified, 'verify PIN')
+    } catch (e) {
+      this.acceptedPin = null
+      const left = pinTriesLeft(e)
+      const locked = left === 0 || (e instanceof CardLinkError && e.code === 'CARD_PIN_LOCKED')
+      if (locked) throw new FlowError(PIN_LOCKED, false)
+      if (left === null) throw e
+      this.set({ phase: 'pin', pinTriesLeft: left })
+      return null
+    }
+    this.acceptedPin = pin
+    this.set({ pinTriesLeft: null })
+    if (!init) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
+    expectOk(init, 'initialize for load')
+    return bytesToHex(init)
   }
 
   private async send(channel: CardChannel, apdu: string, what: string): Promise<string> {

@@ -8,6 +8,8 @@ export interface LoadFlowPort {
   begin(): Promise<void>
   confirm(): Promise<void>
   retry(): Promise<void>
+  /** phase 'pin': the PIN the user typed, sent to the card once */
+  submitPin(pin: string): Promise<void>
   close(): Promise<void>
 }
 

@@ -12,6 +12,7 @@ export const IDLE: LoadFlowState = {
   receipt: null,
   error: null,
   retryable: false,
+  pinTriesLeft: null,
 }
 
 export const READ_CARD: LoadFlowState = {
@@ -51,8 +52,17 @@ export class FakeFlow implements LoadFlowPort {
   closed = false
   private readonly listeners = new Set<(state: LoadFlowState) => void>()
 
+  /** every PIN the page handed over, in order */
+  readonly pins: string[] = []
+
   constructor(
-    private readonly script: { begin: LoadFlowState; confirm?: LoadFlowState; retry?: LoadFlowState },
+    private readonly script: {
+      begin: LoadFlowState
+      confirm?: LoadFlowState
+      retry?: LoadFlowState
+      /** the states after each submitted PIN, in order */
+      pins?: LoadFlowState[]
+    },
   ) {}
 
   subscribe(listener: (state: LoadFlowState) => void): () => void {
@@ -71,7 +81,21 @@ export class FakeFlow implements LoadFlowPort {
   begin = () => this.go(this.script.begin)
   confirm = () => this.go(this.script.confirm)
   retry = () => this.go(this.script.retry)
+  submitPin = (pin: string) => {
+    this.pins.push(pin)
+    return this.go(this.script.pins?.[this.pins.length - 1])
+  }
   close = async () => {
     this.closed = true
   }
+}
+
+/** The card asked for its PIN after the issuer's default was refused (63C4). */
+export const ASK_PIN: LoadFlowState = {
+  ...READ_CARD,
+  phase: 'pin',
+  step: 3,
+  percent: 50,
+  status: '请输入通行卡密码',
+  pinTriesLeft: 4,
 }

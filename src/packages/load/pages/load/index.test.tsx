@@ -1,8 +1,8 @@
 import { waitFor } from '@testing-library/dom'
-import { click, find, mount, text, waitForText } from '../../../../testing/render'
+import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
 import { saveSession } from '../../../../services/api/session'
-import { CREDIT_CARD_REFUSED } from '../../flow'
-import { DONE, FakeFlow, IDLE, READ_CARD } from '../../testing/fake-flow'
+import { CREDIT_CARD_REFUSED, PIN_FORMAT, PIN_LOCKED } from '../../flow'
+import { ASK_PIN, DONE, FakeFlow, IDLE, READ_CARD } from '../../testing/fake-flow'
 import { LoadPageView } from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
@@ -78,5 +78,49 @@ describe('圈存 page', () => {
     expect(document.querySelector('.load-progress__retry')).toBeNull()
     expect(document.querySelector('.load-run__confirm .nut-dialog-footer-ok')).toBeNull()
     expect(text(find('.load-run__leave'))).toBe('返回')
+  })
+
+  describe('the PIN dialog', () => {
+    async function pinInput(): Promise<HTMLInputElement> {
+      return (await findLater('.load-pin__input input')) as HTMLInputElement
+    }
+    const ok = () => click(find('.load-pin__ok'))
+
+    it('shows the tries left, hands each entry over once, refuses a malformed one locally, then the receipt', async () => {
+      const flow = new FakeFlow({ begin: ASK_PIN, pins: [{ ...ASK_PIN, pinTriesLeft: 3 }, DONE] })
+      await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+      await waitForText('请输入通行卡密码，还可尝试 4 次')
+      expect(text(find('.load-pin__prompt'))).toBe('请输入通行卡密码，还可尝试 4 次')
+      expect((await pinInput()).type).toBe('password')
+
+      typeInto(await pinInput(), '12345')
+      ok()
+      await waitForText(PIN_FORMAT)
+      expect(flow.pins).toEqual([])
+
+      typeInto(await pinInput(), '111111')
+      await waitFor(() => expect(document.querySelector('.load-pin__error')).toBeNull())
+      ok()
+      await waitForText('请输入通行卡密码，还可尝试 3 次')
+      expect(flow.pins).toEqual(['111111'])
+      // the wrong entry is not kept for another try
+      await waitFor(async () => expect((await pinInput()).value).toBe(''))
+
+      typeInto(await pinInput(), '654321')
+      ok()
+      await waitForText('圈存凭证')
+      expect(flow.pins).toEqual(['111111', '654321'])
+    })
+
+    it('a locked card: the outlet message, 返回, no PIN dialog and no 重试', async () => {
+      const locked = { ...ASK_PIN, phase: 'failed' as const, error: PIN_LOCKED, retryable: false }
+      const flow = new FakeFlow({ begin: locked })
+      await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+      await waitForText('网点')
+      expect(text(find('.load-progress__error'))).toBe(PIN_LOCKED)
+      expect(document.querySelector('.load-pin__ok')).toBeNull()
+      expect(document.querySelector('.load-progress__retry')).toBeNull()
+      expect(text(find('.load-run__leave'))).toBe('返回')
+    })
   })
 })

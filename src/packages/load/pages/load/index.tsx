@@ -9,6 +9,7 @@ import NavBar from '../../../../components/nav-bar'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import InfoList from '../../../etc/components/info-list'
 import LoadProgress from '../../components/load-progress'
+import PinDialog from '../../components/pin-dialog'
 import { moneyRoutes } from '../../../money/routes'
 import type { LoadFlowState } from '../../flow'
 import { createLoadFlow, NO_BLUETOOTH } from '../../platform'
@@ -85,6 +86,14 @@ export function LoadPageView({ flow, onLeave }: { flow: LoadFlowPort; onLeave: (
         cancelText="取消"
         onConfirm={() => void flow.confirm()}
         // not onClose: NutUI calls it right after onConfirm too, which would leave mid-load
+        onCancel={onLeave}
+      />
+
+      <PinDialog
+        visible={state.phase === 'pin'}
+        triesLeft={state.pinTriesLeft}
+        error={state.error}
+        onSubmit={(pin) => void flow.submitPin(pin)}
         onCancel={onLeave}
       />
     </View>
