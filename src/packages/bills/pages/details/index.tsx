@@ -11,7 +11,7 @@ import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import Chips from '../../../etc/components/chips'
-import FilterPanel from '../../../etc/components/filter-panel'
+import PlateFilter from '../../components/plate-filter'
 import InfoList from '../../../etc/components/info-list'
 import PeriodFilter from '../../components/period-filter'
 import SummaryBar from '../../components/summary-bar'
@@ -134,14 +134,11 @@ export function DetailsView() {
         header={header}
         activeFilters={list.filters.plate ? 1 : 0}
         filters={(panel) => (
-          <FilterPanel
-            fields={[
-              { key: 'plate', placeholder: '请输入车牌号码', value: plate, onChange: setPlate, maxLength: 9 },
-            ]}
-            onSearch={() => {
-              search()
-              panel.close()
-            }}
+          <PlateFilter
+            panel={panel}
+            plate={plate}
+            onPlateChange={setPlate}
+            onSearch={() => search()}
             onReset={() => {
               setPlate('')
               search({ plate: '' })

@@ -13,7 +13,7 @@ import { formatShanghaiDate, formatShanghaiTime, shanghaiToday } from '../../../
 import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
-import FilterPanel from '../../../etc/components/filter-panel'
+import PlateFilter from '../../components/plate-filter'
 import InfoList from '../../../etc/components/info-list'
 import OptionalDateRange from '../../components/optional-date-range'
 import SummaryBar from '../../components/summary-bar'
@@ -150,20 +150,11 @@ export function RefundsView({ initialScene = 'highway' }: { initialScene?: Refun
         header={header}
         activeFilters={list.filters.plate ? 1 : 0}
         filters={(panel) => (
-          <FilterPanel
-            fields={[
-              {
-                key: 'plate',
-                placeholder: '请输入车牌号码',
-                value: filter.plate,
-                onChange: (plate) => change({ plate }, false),
-                maxLength: 9,
-              },
-            ]}
-            onSearch={() => {
-              search()
-              panel.close()
-            }}
+          <PlateFilter
+            panel={panel}
+            plate={filter.plate}
+            onPlateChange={(plate) => change({ plate }, false)}
+            onSearch={() => search()}
             onReset={() => change({ trip: null, refund: null, plate: '' })}
           />
         )}

@@ -13,7 +13,7 @@ import { useApiQuery } from '../../../../hooks/useApiQuery'
 import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
-import FilterPanel from '../../../etc/components/filter-panel'
+import PlateFilter from '../../components/plate-filter'
 import InfoList from '../../../etc/components/info-list'
 import Chips from '../../../etc/components/chips'
 import PeriodFilter from '../../components/period-filter'
@@ -193,14 +193,11 @@ export function StatisticsView() {
         header={header}
         activeFilters={applied.plate ? 1 : 0}
         filters={(panel) => (
-          <FilterPanel
-            fields={[
-              { key: 'plate', placeholder: '请输入车牌号码', value: plate, onChange: setPlate, maxLength: 9 },
-            ]}
-            onSearch={() => {
-              search()
-              panel.close()
-            }}
+          <PlateFilter
+            panel={panel}
+            plate={plate}
+            onPlateChange={setPlate}
+            onSearch={() => search()}
             onReset={() => {
               setPlate('')
               search(range, '')

@@ -14,7 +14,7 @@ import { formatShanghaiTime, shanghaiToday } from '../../../../components/date-t
 import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
-import FilterPanel from '../../../etc/components/filter-panel'
+import PlateFilter from '../../components/plate-filter'
 import InfoList from '../../../etc/components/info-list'
 import StatusDateFilter, { quickRange, type RangeMode } from '../../../etc/pages/card/status-date-filter'
 import SummaryBar from '../../components/summary-bar'
@@ -133,14 +133,11 @@ export function TripsView({ initialScene = 'etcHighway' }: { initialScene?: Trip
         header={header}
         activeFilters={list.filters.plate ? 1 : 0}
         filters={(panel) => (
-          <FilterPanel
-            fields={[
-              { key: 'plate', placeholder: '请输入车牌号码', value: plate, onChange: setPlate, maxLength: 9 },
-            ]}
-            onSearch={() => {
-              search()
-              panel.close()
-            }}
+          <PlateFilter
+            panel={panel}
+            plate={plate}
+            onPlateChange={setPlate}
+            onSearch={() => search()}
             onReset={() => {
               setPlate('')
               search({ plate: '' })
