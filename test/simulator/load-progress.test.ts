@@ -27,9 +27,9 @@ interface Simulate {
 const simulate = require('miniprogram-simulate') as Simulate
 
 const root = path.resolve(__dirname, '../..')
-const srcComponent = path.join(root, 'src/components/native/load-progress/index')
+const srcComponent = path.join(root, 'src/packages/load/native-progress/index')
 const distWeapp = path.join(root, 'dist/weapp')
-const distComponent = path.join(distWeapp, 'components/native/load-progress/index')
+const distComponent = path.join(distWeapp, 'packages/load/native-progress/index')
 const STEPS = ['连接设备', '读取卡片', '确认金额', '写卡圈存', '核对余额']
 
 let load: () => string = () => {

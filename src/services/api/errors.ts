@@ -39,3 +39,11 @@ export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message
   return '系统繁忙，请稍后再试'
 }
+
+/**
+ * The shape of our error codes, not the catalog: the catalog's Chinese messages (~10 KB) would ride in
+ * the main package, and the server that sends a code also sends its message.
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(value)
+}

@@ -1,6 +1,5 @@
 import type { ActionName, ActionRequest, ActionResponse, ApiResult, LoginResult } from '../../../types'
-import { errorCatalog, type ErrorCode } from '../../../types/errors'
-import { ApiError } from './errors'
+import { ApiError, isErrorCode } from './errors'
 import {
   clearSession,
   goToLogin,
@@ -25,10 +24,6 @@ export {
   type PrincipalKind,
   type StoredSession,
 } from './session'
-
-function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCatalog, value)
-}
 
 /** Narrows whatever came back to an ApiResult; anything else counts as a broken network answer. */
 function asResult<A extends ActionName>(body: unknown): ApiResult<A> {

@@ -9,7 +9,7 @@ export interface LoadProgressProps {
 }
 
 /**
- * The load's progress: WeChat renders the native custom component (components/native/load-progress,
+ * The load's progress: WeChat renders the native custom component (packages/load/native-progress,
  * declared in the load page's usingComponents there); Alipay and H5 render the same content in Taro.
  */
 export default function LoadProgress({ state, onRetry }: LoadProgressProps) {

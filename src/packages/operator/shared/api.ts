@@ -1,7 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { ActionName, ActionRequest, ActionResponse, ApiResult } from '../../../../types'
-import { errorCatalog } from '../../../../types/errors'
-import { ApiError } from '../../../services/api/errors'
+import { ApiError, isErrorCode } from '../../../services/api/errors'
 import { send } from '../../../services/api/transport'
 import { operatorRoutes } from './routes'
 import { clearOperatorSession, readOperatorSession, saveOperatorSession } from './session'
@@ -21,7 +20,7 @@ function asResult<A extends ActionName>(body: unknown): ApiResult<A> {
   if (b.ok === true && 'data' in b) return body as ApiResult<A>
   if (b.ok === false && typeof b.error === 'object' && b.error !== null) {
     const code = (b.error as { code?: unknown }).code
-    if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(errorCatalog, code)) {
+    if (isErrorCode(code)) {
       return body as ApiResult<A>
     }
   }

@@ -3,6 +3,6 @@ export default definePageConfig({
   // The native progress is a WeChat custom component; other platforms render the Taro fallback.
   usingComponents:
     process.env.TARO_ENV === 'weapp'
-      ? { 'load-progress': '../../../../components/native/load-progress/index' }
+      ? { 'load-progress': '../../native-progress/index' }
       : {},
 })
