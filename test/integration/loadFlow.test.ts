@@ -16,6 +16,7 @@ import {
   PIN_LOCKED,
   type CardLink,
   type LoadAction,
+  driverLoadApi,
   type LoadCaller,
   type LoadKeyStore,
 } from '../../src/packages/load/flow'
@@ -68,9 +69,8 @@ async function drive<T>(clock: VirtualClock, promise: Promise<T>): Promise<T> {
 
 function bleFlow(w: LoadWorld, setup: VirtualSetup, lose: Partial<Record<LoadAction, number>> = {}) {
   return new LoadFlow({
-    cardId: w.stored.card.id,
+    api: driverLoadApi(callerOf(w, lose), w.stored.card.id),
     connect: bleLink(setup.adapter, setup.deviceId, { clock: setup.clock, profile: setup.profile }),
-    call: callerOf(w, lose),
     newKey,
   })
 }
@@ -209,7 +209,7 @@ describe('the open load is picked up again by the next visit (sqlite)', () => {
   }
 
   function flowWith(w: LoadWorld, connect: () => Promise<CardLink>, keys: LoadKeyStore) {
-    return new LoadFlow({ cardId: w.stored.card.id, connect, call: callerOf(w), newKey, keys })
+    return new LoadFlow({ api: driverLoadApi(callerOf(w), w.stored.card.id), connect, newKey, keys })
   }
 
   test('left at the confirm dialog: the next visit gets the same load, not 该卡正在进行另一笔圈存', async () => {
@@ -327,9 +327,8 @@ describe('the same flow over NFC (WeChat IsoDep)', () => {
     const card = w.chip({ balance: 1_000, onlineSerial: 3 })
     const setup = createVirtualSetup({ card })
     const flow = new LoadFlow({
-      cardId: w.stored.card.id,
+      api: driverLoadApi(callerOf(w), w.stored.card.id),
       connect: nfcLink(tapping(fakeNfcAdapter(card, { os })), { clock: setup.clock }),
-      call: callerOf(w),
       newKey,
     })
     const state = await runToReceipt(flow, setup.clock)

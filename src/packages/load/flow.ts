@@ -24,6 +24,46 @@ export type LoadCaller = <A extends LoadAction>(
   payload: ActionRequest<A>,
 ) => Promise<ActionResponse<A>>
 
+/** A started load and the INITIALIZE FOR LOAD the card gets for it. */
+export interface StartedLoad {
+  load: LoadView
+  initApdu: string
+}
+
+/**
+ * The saga's steps as one caller reaches them: the driver's own card (load.*) or an outlet's
+ * operator (outlet.load.*, packages/outlet). The card work is the same; only the start differs.
+ */
+export interface LoadApi {
+  /** what the open-load key is remembered under (a card, an outlet record) */
+  scope: string
+  /**
+   * starts a load, or answers the same one again for the same key. `cardNo` is the card just read
+   * (file 0015); `restartOf` a load of this flow that provably did not happen (load.recover:
+   * not_loaded), to be started again.
+   */
+  start(key: string, context: { cardNo: string; restartOf?: LoadView }): Promise<StartedLoad>
+  init(request: ActionRequest<'load.init'>): Promise<ActionResponse<'load.init'>>
+  confirm(request: ActionRequest<'load.confirm'>): Promise<ActionResponse<'load.confirm'>>
+  recover(request: ActionRequest<'load.recover'>): Promise<ActionResponse<'load.recover'>>
+  status(request: ActionRequest<'load.status'>): Promise<ActionResponse<'load.status'>>
+}
+
+/** The driver's load of one of the account's cards: all its unloaded funds, or `amount` of them. */
+export function driverLoadApi(call: LoadCaller, cardId: string, amount?: Fen): LoadApi {
+  return {
+    scope: cardId,
+    start: (key, { restartOf }) => {
+      const part = restartOf?.amount ?? amount
+      return call('load.start', { key, cardId, ...(part !== undefined ? { amount: part } : {}) })
+    },
+    init: (request) => call('load.init', request),
+    confirm: (request) => call('load.confirm', request),
+    recover: (request) => call('load.recover', request),
+    status: (request) => call('load.status', request),
+  }
+}
+
 /** A connected card: over a BLE device's card channel or an NFC tap. */
 export interface CardLink {
   channel: CardChannel
@@ -31,12 +71,9 @@ export interface CardLink {
 }
 
 export interface LoadFlowOptions {
-  cardId: string
-  /** a part of the unloaded funds; all of them by default */
-  amount?: Fen
+  api: LoadApi
   /** opens the link again each time (the chosen BLE device, or waits for the NFC tap) */
   connect: () => Promise<CardLink>
-  call: LoadCaller
   newKey: () => string
   /**
    * Remembers the key of the card's open load across pages and app restarts: a load left at the
@@ -49,9 +86,9 @@ export interface LoadFlowOptions {
 }
 
 export interface LoadKeyStore {
-  get(cardId: string): string | null
-  set(cardId: string, key: string): void
-  clear(cardId: string): void
+  get(scope: string): string | null
+  set(scope: string, key: string): void
+  clear(scope: string): void
 }
 
 /** The progress steps the native component and its fallback show. */
@@ -178,10 +215,7 @@ export class FlowError extends Error {
   }
 }
 
-interface Pending {
-  load: LoadView
-  initApdu: string
-}
+type Pending = StartedLoad
 
 export class LoadFlow {
   private current: LoadFlowState = {
@@ -331,14 +365,13 @@ export class LoadFlow {
     this.set({ phase: 'confirm', amount: this.pending.load.amount })
   }
 
-  /** load.start, resuming the card's open load when the key store remembers one. */
+  /** load.start, resuming the open load when the key store remembers one. */
   private async start(): Promise<Pending> {
-    const { cardId, keys } = this.options
-    const remembered = keys?.get(cardId) ?? null
+    const { api, keys } = this.options
+    const cardNo = this.reading?.file.cardNo ?? ''
+    const remembered = keys?.get(api.scope) ?? null
     if (remembered) {
-      const again = await this.options
-        .call('load.start', { key: remembered, cardId, ...this.amountOption() })
-        .catch(() => null)
+      const again = await api.start(remembered, { cardNo }).catch(() => null)
       const state = again?.load.state
       if (again && (state === 'created' || state === 'initialized')) {
         // an interrupted write: whatever happened is settled by load.recover, never by a second MAC2
@@ -346,16 +379,12 @@ export class LoadFlow {
         return { load: again.load, initApdu: again.initApdu }
       }
       if (state === 'uncertain') throw new FlowError(UNCERTAIN, false)
-      keys?.clear(cardId)
+      keys?.clear(api.scope)
     }
     const key = this.options.newKey()
-    const started = await this.options.call('load.start', { key, cardId, ...this.amountOption() })
-    keys?.set(cardId, key)
+    const started = await api.start(key, { cardNo })
+    keys?.set(api.scope, key)
     return { load: started.load, initApdu: started.initApdu }
-  }
-
-  private amountOption(): { amount?: Fen } {
-    return this.options.amount !== undefined ? { amount: this.options.amount } : {}
   }
 
   /** Runs the load to the receipt, recovering after each lost link up to `reconnectAttempts` times. */
@@ -390,7 +419,7 @@ export class LoadFlow {
     this.initSent = true
     let initialized: ActionResponse<'load.init'>
     try {
-      initialized = await this.options.call('load.init', {
+      initialized = await this.options.api.init({
         loadId: pending.load.loadId,
         response: init,
         cardNo: reading.file.cardNo,
@@ -421,7 +450,7 @@ export class LoadFlow {
     const pending = this.pending
     if (!pending) throw new FlowError('请先读取卡片', true)
     this.set({ phase: 'recovering' })
-    const { load } = await this.options.call('load.status', { loadId: pending.load.loadId })
+    const { load } = await this.options.api.status({ loadId: pending.load.loadId })
     switch (load.state) {
       case 'created':
         this.initSent = false
@@ -440,7 +469,7 @@ export class LoadFlow {
     await selectEtc(channel)
     const fresh = await this.initialize(channel, pending.initApdu)
     if (fresh === null) return
-    const recovered = await this.options.call('load.recover', {
+    const recovered = await this.options.api.recover({
       loadId: pending.load.loadId,
       response: fresh,
     })
@@ -458,14 +487,12 @@ export class LoadFlow {
   /** The credit never happened: a new load with a new init and a new MAC2. */
   private async restart(): Promise<void> {
     const pending = this.pending
-    if (!pending) throw new FlowError('请先读取卡片', true)
+    const reading = this.reading
+    if (!pending || !reading) throw new FlowError('请先读取卡片', true)
+    const { api, keys } = this.options
     const key = this.options.newKey()
-    const started = await this.options.call('load.start', {
-      key,
-      cardId: this.options.cardId,
-      amount: pending.load.amount,
-    })
-    this.options.keys?.set(this.options.cardId, key)
+    const started = await api.start(key, { cardNo: reading.file.cardNo, restartOf: pending.load })
+    keys?.set(api.scope, key)
     this.pending = { load: started.load, initApdu: started.initApdu }
     this.initSent = false
     this.needsRecovery = false
@@ -478,7 +505,7 @@ export class LoadFlow {
     // a lost answer is retried with the same TAC: the server confirms once
     for (let attempt = 0; ; attempt++) {
       try {
-        const { load } = await this.options.call('load.confirm', {
+        const { load } = await this.options.api.confirm({
           loadId: pending.load.loadId,
           source,
           response,
@@ -505,7 +532,7 @@ export class LoadFlow {
         false,
       )
     }
-    this.options.keys?.clear(this.options.cardId)
+    this.options.keys?.clear(this.options.api.scope)
     this.set({
       phase: 'done',
       card: this.current.card ? { ...this.current.card, balance: after as Fen } : null,

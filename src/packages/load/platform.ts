@@ -7,7 +7,7 @@ import type { BleAdapter } from '../../ble/transport/adapter'
 import { createTaroBleAdapter, taroNfcAdapter } from '../../ble/transport/taro'
 import { newBatchKey } from '../../components/fleet-batch/useFleetBatch'
 import { call } from '../../services/api'
-import { LoadFlow, type LoadCaller, type LoadKeyStore } from './flow'
+import { driverLoadApi, LoadFlow, type LoadCaller, type LoadKeyStore } from './flow'
 import { bleLink, nfcLink } from './links'
 import type { LoadTransport } from './routes'
 
@@ -38,7 +38,7 @@ function readKeys(): Record<string, string> {
   }
 }
 
-/** The open load's key per card, in storage: it outlives the page and a restart of the app. */
+/** The open load's key per card (or outlet record), in storage: it outlives the page and a restart of the app. */
 export const storedLoadKeys: LoadKeyStore = {
   get: (cardId) => readKeys()[cardId] ?? null,
   set: (cardId, key) => Taro.setStorageSync(KEYS, { ...readKeys(), [cardId]: key }),
@@ -65,5 +65,10 @@ export function createLoadFlow(
     if (!nfc) return null
     connect = nfcLink(nfc)
   }
-  return new LoadFlow({ cardId, connect, call: callLoad, newKey: newBatchKey, keys: storedLoadKeys })
+  return new LoadFlow({
+    api: driverLoadApi(callLoad, cardId),
+    connect,
+    newKey: newBatchKey,
+    keys: storedLoadKeys,
+  })
 }

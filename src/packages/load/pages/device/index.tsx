@@ -20,8 +20,8 @@ export function signalLabel(rssi: number): string {
   return '信号弱'
 }
 
+/** The scan list; the driver's page and the outlet operator's (packages/outlet) wrap it. */
 export function DeviceView({ scan, onPick }: { scan: Scan | null; onPick: (device: ScannedDevice) => void }) {
-  useRequireLogin()
   const [devices, setDevices] = useState<ScannedDevice[]>([])
   const [scanning, setScanning] = useState(false)
   const [error, setError] = useState<string | null>(scan ? null : NO_BLUETOOTH)
@@ -75,6 +75,7 @@ export function DeviceView({ scan, onPick }: { scan: Scan | null; onPick: (devic
 }
 
 export default function LoadDevicePage() {
+  useRequireLogin()
   const { params } = useRouter()
   const cardId = params.cardId ?? ''
   const adapter = bleAdapter()

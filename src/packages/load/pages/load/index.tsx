@@ -22,8 +22,8 @@ export function confirmText(state: LoadFlowState): string {
   return `卡内余额 ${formatYuan(state.card.balance)} 元，圈存金额 ${formatYuan(state.amount)} 元，是否圈存？`
 }
 
+/** The load as it runs; the driver's page and the outlet operator's (packages/outlet) wrap it. */
 export function LoadPageView({ flow, onLeave }: { flow: LoadFlowPort; onLeave: () => void }) {
-  useRequireLogin()
   const state = useLoadFlow(flow)
   const { card, receipt } = state
 
@@ -101,6 +101,7 @@ export function LoadPageView({ flow, onLeave }: { flow: LoadFlowPort; onLeave: (
 }
 
 export default function LoadPage() {
+  useRequireLogin()
   const { params } = useRouter()
   const cardId = params.cardId ?? ''
   // Taro H5 hands query values over still encoded (an Android MAC's colons arrive as %3A)
