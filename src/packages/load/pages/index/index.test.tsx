@@ -1,4 +1,6 @@
-import type { ApiEnvelope } from '../../../../../types'
+import Taro from '@tarojs/taro'
+import type { ApiEnvelope, StoredCardFunds } from '../../../../../types'
+import { fen } from '../../../../../types/money'
 import { fakeSend } from '../../../../testing/fake-api'
 import { moneyServer } from '../../../../testing/money-fixtures'
 import { click, find, mount, text, waitForText } from '../../../../testing/render'
@@ -9,8 +11,8 @@ import { LoadEntryView } from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
 
-function serve() {
-  const server = moneyServer({})
+function serve(cards?: StoredCardFunds[]) {
+  const server = moneyServer(cards ? { cards } : {})
   const fake = fakeSend(server.answers)
   jest.mocked(send).mockImplementation((envelope: ApiEnvelope) => fake(envelope))
 }
@@ -63,5 +65,36 @@ describe('圈存 entry', () => {
     await waitForText('NFC贴卡圈存')
     expect(find('.load-entry__nfc').className).toContain('load-option--selected')
     expect(document.querySelector('.load-entry__ble-only')).toBeNull()
+  })
+
+  it('充值并圈存: a card with nothing to load may still be recharged and then loaded', async () => {
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' })
+    serve([
+      {
+        cardId: 'card-z',
+        vehicleId: 'veh-z',
+        plate: '浙AD35288',
+        plateColor: '蓝',
+        cardNo: '3301*****0001',
+        status: 'issued',
+        unloaded: fen(0),
+        canReceive: true,
+      },
+    ])
+    await mount(() => <LoadEntryView initialCardId={null} nfc={false} />)
+    await waitForText('浙AD35288')
+    expect(cards()).toEqual(['浙AD35288蓝牌3301*****0001待圈存 ¥0.00（无待圈存金额）'])
+    const payDisabled = () => find('.load-entry__pay').className.includes('nut-button-disabled')
+    expect(payDisabled()).toBe(true)
+    click(find('.load-entry__card'))
+    await waitForText('充值并圈存')
+    // nothing to load yet: only 充值并圈存
+    expect(nextDisabled()).toBe(true)
+    expect(payDisabled()).toBe(false)
+    click(find('.load-entry__pay'))
+    expect(navigateTo).toHaveBeenCalledWith({
+      url: '/packages/money/pages/recharge/index?then=load&cardId=card-z&transport=ble',
+    })
+    navigateTo.mockRestore()
   })
 })

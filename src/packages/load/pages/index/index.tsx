@@ -12,6 +12,7 @@ import { useListPageEvents } from '../../../../hooks/useListPageEvents'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import { BLUETOOTH_ONLY, nfcOffered } from '../../platform'
+import { moneyRoutes } from '../../../money/routes'
 import { loadRoutes, type LoadTransport } from '../../routes'
 import '../../common.scss'
 
@@ -22,6 +23,11 @@ export function loadRefusal(card: StoredCardFunds): string | null {
   return null
 }
 
+/** 充值并圈存 needs only a card that may receive money. */
+function payRefusal(card: StoredCardFunds): string | null {
+  return card.canReceive ? null : `${cardStatusLabels[card.status]}，不可充值`
+}
+
 export function LoadEntryView({ initialCardId, nfc }: { initialCardId: string | null; nfc: boolean }) {
   const loggedIn = useRequireLogin()
   const cards = usePagedList('money.cards', {}, { enabled: loggedIn })
@@ -29,9 +35,14 @@ export function LoadEntryView({ initialCardId, nfc }: { initialCardId: string | 
   const [transport, setTransport] = useState<LoadTransport>('ble')
   useListPageEvents(cards)
 
-  const chosen = cards.items.find((c) => c.cardId === cardId && loadRefusal(c) === null) ?? null
-  const next = () => {
+  const chosen = cards.items.find((c) => c.cardId === cardId && payRefusal(c) === null) ?? null
+  const loadable = chosen !== null && loadRefusal(chosen) === null
+  const payAndLoad = () => {
     if (!chosen) return
+    void Taro.navigateTo({ url: moneyRoutes.rechargeThenLoad({ cardId: chosen.cardId, transport }) })
+  }
+  const next = () => {
+    if (!chosen || !loadable) return
     void Taro.navigateTo({
       url:
         transport === 'nfc'
@@ -52,14 +63,15 @@ export function LoadEntryView({ initialCardId, nfc }: { initialCardId: string | 
           keyOf={(c) => c.cardId}
           renderItem={(c) => {
             const refusal = loadRefusal(c)
+            const selectable = payRefusal(c) === null
             const selected = c.cardId === chosen?.cardId
             return (
               <View
                 className={`load-option load-entry__card${selected ? ' load-option--selected' : ''}${
-                  refusal ? ' load-option--disabled' : ''
+                  selectable ? '' : ' load-option--disabled'
                 }`}
                 onClick={() => {
-                  if (!refusal) setCardId(c.cardId)
+                  if (selectable) setCardId(c.cardId)
                 }}
               >
                 <View>
@@ -100,10 +112,14 @@ export function LoadEntryView({ initialCardId, nfc }: { initialCardId: string | 
       </View>
 
       <View className="load-actions">
-        <Button type="primary" block className="load-entry__next" disabled={!chosen} onClick={next}>
+        <Button type="primary" block className="load-entry__next" disabled={!loadable} onClick={next}>
           下一步
         </Button>
+        <Button block className="load-entry__pay" disabled={!chosen} onClick={payAndLoad}>
+          充值并圈存
+        </Button>
         <Text className="load-note">圈存将卡上未圈存金额写入储值卡芯片，写入后即可在通行中使用</Text>
+        <Text className="load-note">充值并圈存：先为所选储值卡在线充值，支付成功后接着连接设备圈存</Text>
       </View>
     </View>
   )

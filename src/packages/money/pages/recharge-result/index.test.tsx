@@ -97,6 +97,37 @@ describe('充值结果', () => {
     )
   })
 
+  it('充值并圈存: only once the card recharge is paid does 继续圈存 hand over to the load pages', async () => {
+    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' })
+    const order = rechargeOrder({
+      target: { kind: 'card', cardId: 'card-m3', plate: '浙C22222', cardNo: '3301*****8867' },
+    })
+    serve({ statusOnPoll: from(2, 'paid') }, order)
+    await mount(() => (
+      <RechargeResultView orderNo={ORDER_NO} loadAfter={{ cardId: 'card-m3', transport: 'ble' }} />
+    ))
+    await elapse(0)
+    // not paid yet: nothing to load
+    expect(document.querySelector('.money-result__continue-load')).toBeNull()
+    await elapse(POLL_INTERVAL_MS)
+    expect(text(find('.money-result__title'))).toBe('充值成功')
+    click(find('.money-result__continue-load'))
+    expect(redirectTo).toHaveBeenCalledWith({ url: '/packages/load/pages/device/index?cardId=card-m3' })
+  })
+
+  it('充值并圈存 of another card than the order paid: no load is offered', async () => {
+    const order = rechargeOrder({
+      target: { kind: 'card', cardId: 'card-m3', plate: '浙C22222', cardNo: '3301*****8867' },
+    })
+    serve({ statusOnPoll: from(1, 'paid') }, order)
+    await mount(() => (
+      <RechargeResultView orderNo={ORDER_NO} loadAfter={{ cardId: 'card-m1', transport: 'ble' }} />
+    ))
+    await elapse(0)
+    expect(text(find('.money-result__title'))).toBe('充值成功')
+    expect(document.querySelector('.money-result__continue-load')).toBeNull()
+  })
+
   it('shows 已关闭 for a closed order and stops', async () => {
     serve({ statusOnPoll: from(2, 'closed') })
     await open()

@@ -8,7 +8,8 @@ import { formatShanghaiTime } from '../../../../components/date-time'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
 import InfoList, { type InfoRow } from '../../../etc/components/info-list'
 import { creditedText, placeText } from '../../labels'
-import { moneyRoutes } from '../../routes'
+import { loadRoutes } from '../../../load/routes'
+import { loadAfterOf, moneyRoutes, type LoadAfterPayment } from '../../routes'
 import { paymentChannelLabels, rechargeStatusLabels } from '../../rules'
 import { useRechargeStatus, type PollPhase } from './useRechargeStatus'
 import '../../common.scss'
@@ -50,11 +51,34 @@ function verdict(
   return { title: '支付结果确认中…', tone: 'waiting', text: '正在向支付渠道确认结果，请勿重复支付' }
 }
 
-export function RechargeResultView({ orderNo }: { orderNo: string }) {
+/** 充值并圈存: once the card's recharge is paid, the load pages take over (a fresh scan and reading). */
+function continueLoad(then: LoadAfterPayment): void {
+  void Taro.redirectTo({
+    url:
+      then.transport === 'nfc'
+        ? loadRoutes.load(then.cardId, { transport: 'nfc' })
+        : loadRoutes.device(then.cardId),
+  })
+}
+
+export function RechargeResultView({
+  orderNo,
+  loadAfter = null,
+}: {
+  orderNo: string
+  loadAfter?: LoadAfterPayment | null
+}) {
   useRequireLogin()
   const { order, phase, error, refresh } = useRechargeStatus(orderNo)
   const { title, tone, text } = verdict(order, phase)
   const paidToAccount = order?.status === 'paid' && order.creditedTo?.kind === 'account'
+  const loadNext =
+    loadAfter !== null &&
+    order?.status === 'paid' &&
+    order.target.kind === 'card' &&
+    order.target.cardId === loadAfter.cardId
+      ? loadAfter
+      : null
 
   return (
     <View className="money-result page">
@@ -72,6 +96,22 @@ export function RechargeResultView({ orderNo }: { orderNo: string }) {
           </Button>
         ) : null}
       </View>
+
+      {loadNext ? (
+        <View className="card money-result__load">
+          <Text className="money-result__text">
+            充值金额已到账，尚未写入卡片。请确认车载OBU或蓝牙读卡器已通电并插好卡片，继续圈存
+          </Text>
+          <Button
+            block
+            type="primary"
+            className="money-result__continue-load"
+            onClick={() => continueLoad(loadNext)}
+          >
+            继续圈存
+          </Button>
+        </View>
+      ) : null}
 
       {order ? <InfoList title="订单信息" className="money-result__order" rows={orderRows(order)} /> : null}
 
@@ -99,5 +139,5 @@ function decoded(value: string | undefined): string {
 
 export default function RechargeResultPage() {
   const { params } = useRouter()
-  return <RechargeResultView orderNo={decoded(params.orderNo)} />
+  return <RechargeResultView orderNo={decoded(params.orderNo)} loadAfter={loadAfterOf(params)} />
 }

@@ -164,6 +164,33 @@ describe('充值', () => {
     delete (Taro as unknown as { tradePay?: unknown }).tradePay
   })
 
+  it('充值并圈存: the card comes chosen, and the result page is told to load it after the payment', async () => {
+    process.env.TARO_ENV = 'weapp'
+    jest.spyOn(Taro, 'requestPayment').mockResolvedValue({ errMsg: 'requestPayment:ok' })
+    serve()
+    await mount(() => <RechargeView loadAfter={{ cardId: 'card-m3', transport: 'ble' }} />)
+    await waitForText('浙C22222')
+    // no account/card switch: this recharge is for the card to be loaded
+    expect(document.querySelector('.money-recharge__target')).toBeNull()
+    expect(text(find('.money-recharge__target-hint'))).toContain('支付成功后将继续圈存')
+    await waitFor(() => expect(find('.money-card-option--selected').textContent).toContain('3301*****8867'))
+    const confirm = await submit()
+    expect(confirm).toContain('充值到浙C22222 3301*****8867')
+    click(okButton())
+    await waitFor(() => expect(navigateTo).toHaveBeenCalled())
+    expect(creates()).toEqual([
+      {
+        key: expect.any(String),
+        target: { kind: 'card', cardId: 'card-m3' },
+        amount: 10_000,
+        channel: 'wechat',
+      },
+    ])
+    expect(navigateTo).toHaveBeenCalledWith({
+      url: '/packages/money/pages/recharge-result/index?orderNo=R20261123095445000000001&then=load&cardId=card-m3&transport=ble',
+    })
+  })
+
   it('22:00–02:00: the notice stays, 立即充值 is disabled with the reason and nothing is sent', async () => {
     serve({ summary: { rechargeOpen: false } })
     await open()

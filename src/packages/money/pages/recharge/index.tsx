@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { Button, Dialog, Segmented } from '@nutui/nutui-react-taro'
 import type { PaymentChannel, RechargeLaunch, RechargeTarget, StoredCardFunds } from '../../../../../types'
@@ -16,7 +16,7 @@ import CardChoice from '../../components/card-choice'
 import FundsHeader from '../../components/funds-header'
 import { useIntentKey } from '../../intent'
 import { alipayAuthCode, cashierOf, payInAlipay, payInSandbox, payInWechat } from '../../payment'
-import { moneyRoutes } from '../../routes'
+import { loadAfterOf, moneyRoutes, type LoadAfterPayment } from '../../routes'
 import {
   checkRechargeAmount,
   defaultRechargeLimits,
@@ -42,10 +42,11 @@ const presetOptions = presets.map((p) => ({ label: formatMoney(p).replace('.00',
 
 const go = (url: string) => () => void Taro.navigateTo({ url })
 
-export function RechargeView() {
+/** `loadAfter`: 充值并圈存 — the card is fixed and the result page continues with its load. */
+export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPayment | null }) {
   const loggedIn = useRequireLogin()
   const summary = useApiQuery('money.summary', {}, { enabled: loggedIn })
-  const [targetKind, setTargetKind] = useState<TargetKind>('account')
+  const [targetKind, setTargetKind] = useState<TargetKind>(loadAfter ? 'card' : 'account')
   const cards = usePagedList('money.cards', {}, { enabled: loggedIn && targetKind === 'card' })
   const [card, setCard] = useState<StoredCardFunds | null>(null)
   const [preset, setPreset] = useState<Fen | null>(presets[1])
@@ -89,12 +90,15 @@ export function RechargeView() {
         ? '当前环境不支持在线充值，请在微信或支付宝小程序中充值'
         : null
 
-  // the only card that can receive is the choice
+  // the only card that can receive is the choice; 充值并圈存 names its card
   useEffect(() => {
-    if (targetKind !== 'card' || card || cards.loading || cards.hasMore) return
+    if (targetKind !== 'card' || card) return
     const receiving = cards.items.filter((c) => c.canReceive)
-    if (receiving.length === 1) setCard(receiving[0])
-  }, [targetKind, card, cards.loading, cards.hasMore, cards.items])
+    const named = loadAfter ? receiving.find((c) => c.cardId === loadAfter.cardId) : undefined
+    if (named) setCard(named)
+    else if (!loadAfter && !cards.loading && !cards.hasMore && receiving.length === 1) setCard(receiving[0])
+    else if (loadAfter && cards.hasMore && !cards.loading) void cards.loadMore()
+  }, [targetKind, card, cards, loadAfter])
 
   usePullDownRefresh(() => {
     void Promise.all([summary.refetch(), targetKind === 'card' ? cards.refresh() : undefined]).finally(() =>
@@ -120,7 +124,14 @@ export function RechargeView() {
     if (amount.state === 'ok' && channel && target) setConfirming(true)
   }
 
-  const showResult = (orderNo: string) => void Taro.navigateTo({ url: moneyRoutes.rechargeResult(orderNo) })
+  const showResult = (orderNo: string) =>
+    void Taro.navigateTo({
+      // the card chosen on this page is the one loaded after the payment
+      url: moneyRoutes.rechargeResult(
+        orderNo,
+        loadAfter && card ? { ...loadAfter, cardId: card.cardId } : null,
+      ),
+    })
 
   /** Opens the cashier of this platform; whatever it answers, the result page asks the server. */
   const pay = async (answer: RechargeLaunch) => {
@@ -181,7 +192,7 @@ export function RechargeView() {
 
   return (
     <View className="money-recharge page">
-      <NavBar title="充值" />
+      <NavBar title={loadAfter ? '充值并圈存' : '充值'} />
       <Text className="money-notice money-recharge__notice">※ 温馨提示: {rechargeWindowNotice}</Text>
       <FundsHeader
         summary={s}
@@ -194,18 +205,22 @@ export function RechargeView() {
       <View className="card money-recharge__form">
         <View className="money-field">
           <Text className="money-field__label">充值选择</Text>
-          <Segmented
-            className="money-recharge__target"
-            options={targetOptions}
-            value={targetKind}
-            onChange={(value) => setTargetKind(value === 'card' ? 'card' : 'account')}
-          />
+          {loadAfter ? null : (
+            <Segmented
+              className="money-recharge__target"
+              options={targetOptions}
+              value={targetKind}
+              onChange={(value) => setTargetKind(value === 'card' ? 'card' : 'account')}
+            />
+          )}
           <Text className="money-field__hint money-recharge__target-hint">
-            {targetKind === 'account'
-              ? `充值到用户账户的金额需预分配后才能转入ETC通行卡${
-                  autoAllocates ? '；名下仅有一辆储值卡车辆，充值完成后将自动分配到该车辆的ETC通行卡' : ''
-                }`
-              : '充值到ETC通行卡的金额可直接圈存，无需预分配'}
+            {loadAfter
+              ? '支付成功后将继续圈存：请准备好车载OBU或蓝牙读卡器，支付完成后重新连接设备并把充值金额写入卡片'
+              : targetKind === 'account'
+                ? `充值到用户账户的金额需预分配后才能转入ETC通行卡${
+                    autoAllocates ? '；名下仅有一辆储值卡车辆，充值完成后将自动分配到该车辆的ETC通行卡' : ''
+                  }`
+                : '充值到ETC通行卡的金额可直接圈存，无需预分配'}
           </Text>
           {targetKind === 'card' ? (
             <CardChoice
@@ -344,5 +359,6 @@ export function RechargeView() {
 }
 
 export default function RechargePage() {
-  return <RechargeView />
+  const { params } = useRouter()
+  return <RechargeView loadAfter={loadAfterOf(params)} />
 }
