@@ -19,6 +19,8 @@ export type CardLinkErrorCode =
   | 'CARD_STATUS'
   | 'CARD_RESPONSE'
   | 'CARD_NOT_STORED_VALUE'
+  // a device that answers none of the known vendor profiles (src/packages/load/links.ts PROBE_ORDER)
+  | 'DEVICE_UNSUPPORTED'
   // Bluetooth
   | 'BLE_NOT_INIT'
   | 'BLE_UNAVAILABLE'
@@ -60,6 +62,7 @@ export const CARD_LINK_MESSAGES: Record<CardLinkErrorCode, string> = {
   CARD_NOT_FOUND: '卡片中没有ETC应用，请确认卡片类型',
   CARD_STATUS: '卡片返回异常状态',
   CARD_RESPONSE: '卡片返回数据不完整',
+  DEVICE_UNSUPPORTED: '该设备未响应圈存指令，暂不支持该型号，请确认设备已唤醒，或更换OBU或蓝牙读卡器',
   CARD_NOT_STORED_VALUE: '记账卡无需圈存，只有储值卡可以圈存',
   BLE_NOT_INIT: '蓝牙未初始化，请重新进入页面',
   BLE_UNAVAILABLE: '蓝牙不可用，请在手机设置中打开蓝牙',

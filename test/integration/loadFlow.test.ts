@@ -21,7 +21,8 @@ import {
   type LoadKeyStore,
 } from '../../src/packages/load/flow'
 import { CardLinkError } from '../../src/ble/errors'
-import { bleLink, nfcLink, scanEtcDevices } from '../../src/packages/load/links'
+import { bleLink, nfcLink, scanEtcDevices, type DeviceProfiles } from '../../src/packages/load/links'
+import { FRAME_PROFILES, type FrameProfileId } from '../../src/ble/frames/profiles'
 import { ApiError } from '../../src/services/api/errors'
 import type { NfcAdapterApi } from '../../src/ble/transport/nfc'
 import type { ActionResponse } from '../../types'
@@ -441,5 +442,71 @@ describe('a card that asks for its PIN (sqlite)', () => {
     expect(card.state).toMatchObject({ balance: 700, pinTriesLeft: 0 })
     expect(card.issuedRandoms).toHaveLength(0)
     expect(await w.loadTransfers()).toHaveLength(0)
+  })
+})
+
+describe('the vendor profile of a device seen for the first time', () => {
+  function memory() {
+    const found = new Map<string, FrameProfileId>()
+    const profiles: DeviceProfiles = {
+      get: (deviceId) => found.get(deviceId) ?? null,
+      set: (deviceId, profile) => void found.set(deviceId, profile),
+    }
+    return { found, profiles }
+  }
+
+  test.each(['legacy33', 'national50', 'legacy33Handshake', 'national50NoHandshake'] as const)(
+    'a %s device is found by its answer, remembered, and loads',
+    async (id) => {
+      const w = await suite.makeWorld('sqlite')
+      const card = w.chip({ balance: 5_000, onlineSerial: 7 })
+      const setup = createVirtualSetup({ card, profile: FRAME_PROFILES[id] })
+      const { found, profiles } = memory()
+      const flow = new LoadFlow({
+        api: driverLoadApi(callerOf(w), w.stored.card.id),
+        connect: bleLink(setup.adapter, setup.deviceId, { clock: setup.clock, profiles }),
+        newKey,
+      })
+      const state = await runToReceipt(flow, setup.clock)
+      expect(state.receipt).toMatchObject({ amount: 20_000, balanceBefore: 5_000, balanceAfter: 25_000 })
+      expect(card.state.balance).toBe(25_000)
+      expect(found.get(setup.deviceId)).toBe(id)
+      expect(await w.loadTransfers()).toHaveLength(1)
+
+      // the next connection goes straight to the card: no status probe reaches the device again
+      const probes = setup.obu.log.filter((l) => l.command === FRAME_PROFILES[id].init).length
+      const again = await drive(
+        setup.clock,
+        bleLink(setup.adapter, setup.deviceId, { clock: setup.clock, profiles })(),
+      )
+      await drive(setup.clock, Promise.resolve(again.close()))
+      expect(setup.obu.log.filter((l) => l.command === FRAME_PROFILES[id].init)).toHaveLength(probes)
+    },
+  )
+
+  test('a device that answers no known profile stops with a clear message, and nothing is written', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = w.chip({ balance: 5_000, onlineSerial: 7 })
+    const unknown = {
+      ...FRAME_PROFILES.legacy33,
+      id: 'unknown',
+      init: 0xa9,
+      card: { command: 0xa8, dataType: 0 },
+    }
+    const setup = createVirtualSetup({ card, profile: unknown })
+    const { found, profiles } = memory()
+    const flow = new LoadFlow({
+      api: driverLoadApi(callerOf(w), w.stored.card.id),
+      connect: bleLink(setup.adapter, setup.deviceId, { clock: setup.clock, profiles }),
+      newKey,
+    })
+    await drive(setup.clock, flow.begin())
+    expect(flow.state).toMatchObject({
+      phase: 'failed',
+      error: new CardLinkError('DEVICE_UNSUPPORTED').message,
+    })
+    expect(found.size).toBe(0)
+    expect(card.state.balance).toBe(5_000)
+    expect(await loadsOf(w)).toEqual([])
   })
 })

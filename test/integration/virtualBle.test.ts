@@ -19,6 +19,7 @@ import type { Doc } from '../../cloudfunctions/ports/store'
 import { getBalance, readCard } from '../../src/ble/apdu/session'
 import { CardLinkError } from '../../src/ble/errors'
 import { FRAME_PROFILES } from '../../src/ble/frames/profiles'
+import { profileOf } from '../../tools/server/virtualBle'
 import { BleAdapter } from '../../src/ble/transport/adapter'
 import { BleCardChannel } from '../../src/ble/transport/bleChannel'
 import { BleConnection, scanDevices } from '../../src/ble/transport/connection'
@@ -129,7 +130,10 @@ async function openChannel(adapter: BleAdapter, name: string) {
   const device = devices.find((d) => d.name === name)
   if (!device) throw new Error(`${name} not in ${devices.map((d) => d.name).join(', ')}`)
   const connection = await BleConnection.open(adapter, device.deviceId, { settleMs: 0 })
-  const channel = new BleCardChannel(connection, FRAME_PROFILES.legacy33)
+  // the box's own vendor profile (the boxes take turns, as the pages' probe finds out)
+  const box = (await server.virtualBle?.boxes())?.find((b) => b.deviceId === device.deviceId)
+  if (!box) throw new Error(`no box behind ${device.deviceId}`)
+  const channel = new BleCardChannel(connection, FRAME_PROFILES[profileOf(box.cardId)])
   await channel.ready()
   return { connection, channel, device }
 }

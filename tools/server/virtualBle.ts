@@ -18,7 +18,7 @@ import {
 import type { CardLoadStateDoc } from '../../cloudfunctions/core/load/loadDocuments'
 import { maxQueryLimit, type Doc, type Store } from '../../cloudfunctions/ports/store'
 import { PLATE_COLORS } from '../../src/ble/apdu/responses'
-import { FRAME_PROFILES } from '../../src/ble/frames/profiles'
+import { FRAME_PROFILES, type FrameProfileId } from '../../src/ble/frames/profiles'
 import type { PlateColor } from '../../types/enums'
 import { VirtualCard } from '../virtual-card/card'
 import { VirtualObu } from '../virtual-card/obu'
@@ -95,6 +95,22 @@ const fail = (id: number, errCode: number, errMsg: string): BridgeReply => ({
   errMsg,
 })
 
+/**
+ * The boxes speak the vendor profiles in turn (by card), so the pages meet each of them: the phone
+ * finds a box's profile the first time it connects (src/packages/load/links.ts).
+ */
+const BOX_PROFILES: readonly FrameProfileId[] = [
+  'legacy33',
+  'national50',
+  'legacy33Handshake',
+  'national50NoHandshake',
+]
+
+export function profileOf(cardId: string): FrameProfileId {
+  const digest = createHash('sha256').update(cardId).digest()
+  return BOX_PROFILES[digest[0] % BOX_PROFILES.length]
+}
+
 export function createVirtualBle(opts: VirtualBleOptions): VirtualBle {
   const log = opts.log ?? (() => undefined)
   const built = new Map<string, VirtualBox>()
@@ -118,7 +134,7 @@ export function createVirtualBle(opts: VirtualBleOptions): VirtualBle {
         masterKeys: opts.masterKeys,
       }),
     )
-    const obu = new VirtualObu({ profile: FRAME_PROFILES.legacy33, card: virtualCard })
+    const obu = new VirtualObu({ profile: FRAME_PROFILES[profileOf(card.id)], card: virtualCard })
     return {
       deviceId: deviceIdOf(card.id),
       name: `ETC-OBU ${vehicle.plate}`,
@@ -197,7 +213,7 @@ export function createVirtualBle(opts: VirtualBleOptions): VirtualBle {
         case 'notify': {
           const box = held(request.deviceId)
           if (!box) return fail(id, 10006, 'notifyBLECharacteristicValueChange:fail no connection')
-          // notifications on: a handshake box would ask for auth now; this profile has none
+          // notifications on: a handshake box asks for auth now (the phone answers before any data)
           box.obu.connected((bytes) =>
             send({ event: 'notify', deviceId: box.deviceId, value: Buffer.from(bytes).toString('hex') }),
           )

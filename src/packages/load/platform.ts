@@ -8,7 +8,8 @@ import { createTaroBleAdapter, taroNfcAdapter } from '../../ble/transport/taro'
 import { newBatchKey } from '../../components/fleet-batch/useFleetBatch'
 import { call } from '../../services/api'
 import { driverLoadApi, LoadFlow, type LoadCaller, type LoadKeyStore } from './flow'
-import { bleLink, nfcLink } from './links'
+import { bleLink, nfcLink, type DeviceProfiles } from './links'
+import { FRAME_PROFILES, type FrameProfileId } from '../../ble/frames/profiles'
 import type { LoadTransport } from './routes'
 
 let adapter: BleAdapter | null | undefined
@@ -49,6 +50,26 @@ export const storedLoadKeys: LoadKeyStore = {
   },
 }
 
+const PROFILES = 'etc.load.deviceProfiles'
+
+function readProfiles(): Record<string, string> {
+  try {
+    const stored: unknown = Taro.getStorageSync(PROFILES)
+    return typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Each device's vendor profile once found (links.ts probes a device seen for the first time). */
+export const storedDeviceProfiles: DeviceProfiles = {
+  get: (deviceId) => {
+    const id = readProfiles()[deviceId]
+    return id !== undefined && id in FRAME_PROFILES ? (id as FrameProfileId) : null
+  },
+  set: (deviceId, profile) => Taro.setStorageSync(PROFILES, { ...readProfiles(), [deviceId]: profile }),
+}
+
 const callLoad: LoadCaller = (action, payload) => call(action, payload)
 
 export function createLoadFlow(
@@ -59,7 +80,7 @@ export function createLoadFlow(
   if (link.transport === 'ble') {
     const ble = bleAdapter()
     if (!ble) return null
-    connect = bleLink(ble, link.deviceId)
+    connect = bleLink(ble, link.deviceId, { profiles: storedDeviceProfiles })
   } else {
     const nfc = taroNfcAdapter()
     if (!nfc) return null
