@@ -6,7 +6,7 @@ import type { PaymentChannel, RechargeLaunch, RechargeTarget, StoredCardFunds } 
 import { fen, type Fen } from '../../../../../types/money'
 import { formatMoney } from '../../../../components/money-text'
 import NavBar from '../../../../components/nav-bar'
-import { ApiError, call } from '../../../../services/api'
+import type { ApiError } from '../../../../services/api'
 import { toApiError, useApiQuery } from '../../../../hooks/useApiQuery'
 import { usePagedList } from '../../../../hooks/usePagedList'
 import { useRequireLogin } from '../../../../hooks/useRequireLogin'
@@ -15,7 +15,8 @@ import AmountField from '../../components/amount-field'
 import CardChoice from '../../components/card-choice'
 import FundsHeader from '../../components/funds-header'
 import { useIntentKey } from '../../intent'
-import { alipayAuthCode, cashierOf, payInAlipay, payInSandbox, payInWechat } from '../../payment'
+import { createRecharge, rechargeBlocked, useCheckout } from '../../checkout'
+import ConfirmRows from '../../components/confirm-rows'
 import { loadAfterOf, moneyRoutes, type LoadAfterPayment } from '../../routes'
 import {
   checkRechargeAmount,
@@ -57,7 +58,6 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
   const [confirming, setConfirming] = useState(false)
   const [submitting, setSubmitting] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
-  const [sandbox, setSandbox] = useState<{ orderNo: string; path: string } | null>(null)
   const intent = useIntentKey()
   const firstShow = useRef(true)
   /** One recharge.create at a time, whatever the taps. */
@@ -81,14 +81,8 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
         : null
   const autoAllocates = s !== null && s.storedCards === 1 && s.receivingCards === 1
 
-  /** Why 立即充值 cannot be used now (the server's clock and channels decide). */
-  const blocked = !s
-    ? null
-    : !s.rechargeOpen
-      ? `当前为结算时段，暂停充值：${s.rechargeNotice || rechargeWindowNotice}`
-      : channels.length === 0
-        ? '当前环境不支持在线充值，请在微信或支付宝小程序中充值'
-        : null
+  /** Why 立即充值 cannot be used now. */
+  const blocked = rechargeBlocked(s, '当前环境不支持在线充值，请在微信或支付宝小程序中充值')
 
   // the only card that can receive is the choice; 充值并圈存 names its card
   useEffect(() => {
@@ -132,19 +126,7 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
         loadAfter && card ? { ...loadAfter, cardId: card.cardId } : null,
       ),
     })
-
-  /** Opens the cashier of this platform; whatever it answers, the result page asks the server. */
-  const pay = async (answer: RechargeLaunch) => {
-    const orderNo = answer.order.orderNo
-    const cashier = cashierOf(answer)
-    if (cashier.kind === 'sandbox') {
-      setSandbox({ orderNo, path: cashier.path })
-      return
-    }
-    if (cashier.kind === 'wechat') await payInWechat(cashier.payment)
-    else if (cashier.kind === 'alipay') await payInAlipay(cashier.tradeNo)
-    showResult(orderNo)
-  }
+  const checkout = useCheckout(showResult)
 
   const recharge = async () => {
     setConfirming(false)
@@ -157,17 +139,7 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
     setError(null)
     let answer: RechargeLaunch
     try {
-      // Alipay names the payer by a one-time code: a fresh one for every call
-      const authCode = channel === 'alipay' ? await alipayAuthCode() : null
-      if (channel === 'alipay' && process.env.TARO_ENV === 'alipay' && !authCode) {
-        setError(new ApiError('PLATFORM_AUTH_FAILED', '支付宝授权失败，请重试', 400))
-        return
-      }
-      answer = await call('recharge.create', {
-        key,
-        ...request,
-        ...(authCode ? { alipayAuthCode: authCode } : {}),
-      })
+      answer = await createRecharge({ key, ...request })
     } catch (e) {
       const failure = toApiError(e)
       setError(failure)
@@ -179,15 +151,7 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
       setSubmitting(false)
     }
     intent.finish()
-    await pay(answer)
-  }
-
-  const sandboxPay = async (pay: boolean) => {
-    const pending = sandbox
-    setSandbox(null)
-    if (!pending) return
-    if (pay) await payInSandbox(pending.path)
-    showResult(pending.orderNo)
+    await checkout.open(answer)
   }
 
   return (
@@ -314,27 +278,22 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
         title="确认充值"
         content={
           amount.state === 'ok' && channel ? (
-            <View className="money-confirm">
-              <View className="money-confirm__row">
-                <Text className="muted">充值金额</Text>
-                <Text className="money-confirm__value money-recharge-confirm__amount">
-                  {formatMoney(amount.amount)}
-                </Text>
-              </View>
-              <View className="money-confirm__row">
-                <Text className="muted">充值到</Text>
-                <Text className="money-confirm__value money-recharge-confirm__target">{targetText}</Text>
-              </View>
-              <View className="money-confirm__row">
-                <Text className="muted">充值方式</Text>
-                <Text className="money-confirm__value">{paymentChannelLabels[channel]}</Text>
-              </View>
-              {targetKind === 'account' && autoAllocates ? (
-                <Text className="money-confirm__note">
-                  支付成功后将自动分配到名下唯一储值卡车辆的ETC通行卡
-                </Text>
-              ) : null}
-            </View>
+            <ConfirmRows
+              rows={[
+                {
+                  label: '充值金额',
+                  value: formatMoney(amount.amount),
+                  className: 'money-recharge-confirm__amount',
+                },
+                { label: '充值到', value: targetText, className: 'money-recharge-confirm__target' },
+                { label: '充值方式', value: paymentChannelLabels[channel] },
+              ]}
+              note={
+                targetKind === 'account' && autoAllocates
+                  ? '支付成功后将自动分配到名下唯一储值卡车辆的ETC通行卡'
+                  : undefined
+              }
+            />
           ) : null
         }
         confirmText="确认支付"
@@ -343,17 +302,7 @@ export function RechargeView({ loadAfter = null }: { loadAfter?: LoadAfterPaymen
         onCancel={() => setConfirming(false)}
         onClose={() => setConfirming(false)}
       />
-      <Dialog
-        className="money-sandbox-confirm"
-        visible={sandbox !== null}
-        title="本地沙箱"
-        content="使用本地沙箱模拟支付？"
-        confirmText="模拟支付"
-        cancelText="暂不支付"
-        onConfirm={() => void sandboxPay(true)}
-        onCancel={() => void sandboxPay(false)}
-        onClose={() => setSandbox(null)}
-      />
+      {checkout.sandboxDialog}
     </View>
   )
 }
