@@ -29,14 +29,23 @@ export interface PagedList<A extends PagedAction> {
   refresh: () => Promise<void>
 }
 
+export interface PagedListOptions<A extends PagedAction> {
+  limit?: number
+  /** false: nothing is asked (yet); turning true loads the first page. */
+  enabled?: boolean
+  /** The API client; the driver's `call` unless told (operator pages pass callOperator). */
+  caller?: (action: A, payload: ActionRequest<A>) => Promise<ActionResponse<A>>
+}
+
 /** Cursor paging over one list action; keeps its filters, restarts from the first page when they change. */
 export function usePagedList<A extends PagedAction>(
   action: A,
   initialFilters: PagedFilters<A>,
-  options: { limit?: number; enabled?: boolean } = {},
+  options: PagedListOptions<A> = {},
 ): PagedList<A> {
   const limit = options.limit ?? 20
   const enabled = options.enabled ?? true
+  const caller = options.caller ?? call
   const [filters, setFilters] = useState<PagedFilters<A>>(initialFilters)
   const [items, setItems] = useState<PageItem<A>[]>([])
   const [total, setTotal] = useState(0)
@@ -52,9 +61,9 @@ export function usePagedList<A extends PagedAction>(
     (after: string | null) => {
       const payload = { ...filters, limit, ...(after ? { cursor: after } : {}) } as ActionRequest<A>
       // every PagedAction answers a Page (possibly with more fields): see PagedAction
-      return call(action, payload) as unknown as Promise<Page<PageItem<A>> & ActionResponse<A>>
+      return caller(action, payload) as unknown as Promise<Page<PageItem<A>> & ActionResponse<A>>
     },
-    [action, filters, limit],
+    [action, caller, filters, limit],
   )
 
   const refresh = useCallback(async () => {

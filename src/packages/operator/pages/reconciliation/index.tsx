@@ -1,9 +1,7 @@
-import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import type { ReconciliationReportSummary } from '../../../../../types/actions/operator'
 import { formatYuan } from '../../../../../types/money'
-import type { PaymentChannel } from '../../../../../types/moneyRules'
 import { formatShanghaiTime } from '../../../../components/date-time'
 import ListWithFilters from '../../../../components/list-with-filters'
 import NavBar from '../../../../components/nav-bar'
@@ -13,7 +11,7 @@ import { operatorLogout } from '../../shared/api'
 import { providerLabels, providers } from '../../shared/labels'
 import { operatorRoutes } from '../../shared/routes'
 import { useOperatorSession } from '../../shared/useOperatorSession'
-import { useReportList } from '../../shared/useReportList'
+import { useOperatorPagedList } from '../../shared/useOperatorPagedList'
 import '../../common.scss'
 import './index.scss'
 
@@ -53,8 +51,12 @@ function ReportRow({ report }: { report: ReconciliationReportSummary }) {
 /** 对账报告: one provider's daily reports (tabs 微信支付 / 支付宝), newest day first. */
 export default function ReconciliationPage() {
   const session = useOperatorSession()
-  const [provider, setProvider] = useState<PaymentChannel>('wechat')
-  const list = useReportList(provider, session !== null)
+  const list = useOperatorPagedList(
+    'operator.reconciliation.list',
+    { provider: 'wechat' },
+    { enabled: session !== null },
+  )
+  const provider = list.filters.provider
   useListPageEvents(list)
 
   const logout = async () => {
@@ -79,7 +81,7 @@ export default function ReconciliationPage() {
           <Text
             key={p}
             className={`operator-tabs__tab operator-tab-${p}${p === provider ? ' operator-tabs__tab--active' : ''}`}
-            onClick={() => setProvider(p)}
+            onClick={() => p !== provider && list.setFilters({ provider: p })}
           >
             {providerLabels[p]}
           </Text>
