@@ -5,7 +5,7 @@
 import Taro from '@tarojs/taro'
 import type { ApiEnvelope, LoginHome } from '../../../types'
 import { fakeSend, loginHome } from '../../testing/fake-api'
-import { call, logout, readSession } from '.'
+import { call, goToLogin, logout, readSession, takeReturnPage } from '.'
 import { send } from './transport'
 
 jest.mock('./transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
@@ -55,4 +55,18 @@ it('drops the session when the server says it is no longer valid', async () => {
   await call('auth.loginBySms', { phone: '13800138000', code: '123456', userType: 'personal' })
   await expect(call('account.me', {})).rejects.toMatchObject({ code: 'SESSION_INVALID' })
   expect(readSession()).toBeNull()
+})
+
+it('a page opened from outside (a scanned code) is returned to once after the login, and only soon after', async () => {
+  jest.spyOn(Taro, 'reLaunch').mockResolvedValue({ errMsg: 'reLaunch:ok' })
+  const payPage = '/packages/outlet/pages/pay/index?intent=orc-1'
+  goToLogin(payPage)
+  expect(takeReturnPage()).toBe(payPage)
+  // taken once: a later login ends at home
+  expect(takeReturnPage()).toBeNull()
+  goToLogin(payPage)
+  expect(takeReturnPage(Date.now() + 16 * 60_000)).toBeNull()
+  // only pages of the app's own subpackages
+  goToLogin('https://evil.example/phish')
+  expect(takeReturnPage()).toBeNull()
 })

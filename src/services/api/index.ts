@@ -15,6 +15,7 @@ export { ApiError, errorMessage, NETWORK_ERROR_MESSAGE } from './errors'
 export {
   hasSession,
   goToLogin,
+  takeReturnPage,
   readSession,
   loginKind,
   LOGIN_URL,

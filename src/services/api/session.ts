@@ -102,8 +102,39 @@ export function sessionToken(): string | null {
 
 let redirecting = false
 
-/** Clears the session and sends the user to the login page (once, however many calls fail together). */
-export function goToLogin(): void {
+const RETURN_KEY = 'etc.returnAfterLogin'
+/** A page asked for before the login is only worth returning to shortly after (a scanned code). */
+const RETURN_TTL_MS = 15 * 60_000
+
+/**
+ * The page to open once the login reaches the account instead of home (taken once), when a page
+ * reached from outside (the outlet's payment code) asked to come back.
+ */
+export function takeReturnPage(now = Date.now()): string | null {
+  try {
+    const value: unknown = Taro.getStorageSync(RETURN_KEY)
+    Taro.removeStorageSync(RETURN_KEY)
+    if (typeof value !== 'object' || value === null) return null
+    const v = value as { url?: unknown; at?: unknown }
+    if (typeof v.url !== 'string' || !v.url.startsWith('/packages/') || typeof v.at !== 'number') return null
+    return now - v.at <= RETURN_TTL_MS ? v.url : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Clears the session and sends the user to the login page (once, however many calls fail together);
+ * `returnTo`: the page to come back to after the login.
+ */
+export function goToLogin(returnTo?: string): void {
+  if (returnTo) {
+    try {
+      Taro.setStorageSync(RETURN_KEY, { url: returnTo, at: Date.now() })
+    } catch {
+      // storage unavailable: the login ends at home as usual
+    }
+  }
   clearSession()
   if (redirecting) return
   redirecting = true

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { AccountSummary, IdType, LoginResult, UserType } from '../../../../types'
-import { HOME_URL } from '../../../services/api'
+import { HOME_URL, takeReturnPage } from '../../../services/api'
 import { rememberAlipayUser } from '../../../services/api/launch'
 import { AUTH_PAGES } from './routes'
 
@@ -73,7 +73,7 @@ export async function continueLogin(login: LoginResult): Promise<void> {
   if (login.next === 'home') {
     clearLoginStep()
     await rememberAlipayUser()
-    await Taro.reLaunch({ url: HOME_URL })
+    await Taro.reLaunch({ url: takeReturnPage() ?? HOME_URL })
     return
   }
   saveLoginStep(login)
