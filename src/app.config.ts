@@ -48,6 +48,20 @@ export default defineAppConfig({
       pages: ['pages/login/index', 'pages/reconciliation/index', 'pages/reconciliation-detail/index'],
     },
     {
+      // 网点 (issue 10, seeds 002/003): the outlet operator's 充值记录, 未圈存 and 圈存, 用户卡充值 by code;
+      // pages/pay is the customer's (a driver session), opened from the operator's code
+      root: 'packages/outlet',
+      pages: [
+        'pages/home/index',
+        'pages/records/index',
+        'pages/record/index',
+        'pages/device/index',
+        'pages/card/index',
+        'pages/recharge/index',
+        'pages/pay/index',
+      ],
+    },
+    {
       // 导出记录: the files every list's 导出 makes (core/exports), downloadable 30 days
       root: 'packages/exports',
       pages: ['pages/records/index'],

@@ -130,4 +130,36 @@ describe('operator login page', () => {
     expect(logout?.[1]).toBe('op.t')
     await waitFor(() => expect(text()).not.toContain('当前已登录'))
   })
+
+  it('an outlet operator lands on the 网点工作台, after login and from the current session', async () => {
+    const outlet = operatorLogin({
+      operator: {
+        loginName: 'outlet-demo',
+        name: '演示网点操作员',
+        roles: ['outlet'],
+        outletId: 'outlet-demo-001',
+      },
+    })
+    jest
+      .mocked(send)
+      .mockImplementation((envelope: ApiEnvelope) =>
+        fakeSend({ 'auth.captcha': { data: captcha('c1') }, 'operator.login': { data: outlet } })(envelope),
+      )
+    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' })
+    await open()
+    await fill('outlet-demo', 'OutletDemo2025', 'c1')
+    click(find('.operator-login-submit'))
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/packages/outlet/pages/home/index' }))
+    expect(readOperatorSession()?.operator.roles).toEqual(['outlet'])
+    redirectTo.mockClear()
+
+    await mount(() => <OperatorLoginPage />)
+    await waitForText('当前已登录：演示网点操作员（outlet-demo）')
+    const continues = document.querySelectorAll('.operator-login-continue')
+    const last = continues[continues.length - 1]
+    expect(text(last)).toBe('进入网点工作台')
+    click(last)
+    expect(redirectTo).toHaveBeenCalledWith({ url: '/packages/outlet/pages/home/index' })
+    redirectTo.mockRestore()
+  })
 })

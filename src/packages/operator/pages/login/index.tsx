@@ -2,11 +2,13 @@ import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Image, Text, View } from '@tarojs/components'
 import { Button, Input } from '@nutui/nutui-react-taro'
+import type { OperatorProfile } from '../../../../../types/actions/operator'
 import { passwordInputCap, passwordMessages, passwordRules } from '../../../../../types/authRules'
 import NavBar from '../../../../components/nav-bar'
 import { useCaptcha, type CaptchaRequest } from '../../../../hooks/useCaptcha'
 import { ApiError, errorMessage } from '../../../../services/api/errors'
 import { callOperator, operatorLogout } from '../../shared/api'
+import { outletRoutes } from '../../../outlet/routes'
 import { operatorRoutes } from '../../shared/routes'
 import { readOperatorSession, type OperatorSession } from '../../shared/session'
 import './index.scss'
@@ -21,6 +23,14 @@ function firstProblem(loginName: string, password: string, captchaText: string, 
   if (!captchaText.trim()) return '请输入图形验证码'
   if (!captchaId) return '请先获取图形验证码'
   return null
+}
+
+/** An outlet's operator (role 'outlet' without 'reconciliation') works at the 网点工作台. */
+function landingOf(operator: OperatorProfile): { url: string; label: string } {
+  const outletOnly = operator.roles.includes('outlet') && !operator.roles.includes('reconciliation')
+  return outletOnly
+    ? { url: outletRoutes.home, label: '进入网点工作台' }
+    : { url: operatorRoutes.reconciliation, label: '进入对账报告' }
 }
 
 /**
@@ -44,14 +54,14 @@ export default function OperatorLoginPage() {
     if (problem || !captcha.captchaId) return
     setBusy(true)
     try {
-      await callOperator('operator.login', {
+      const login = await callOperator('operator.login', {
         loginName: loginName.trim(),
         password,
         captchaId: captcha.captchaId,
         captchaText: captchaText.trim(),
       })
       setMessage(null)
-      void Taro.redirectTo({ url: operatorRoutes.reconciliation }).catch(() =>
+      void Taro.redirectTo({ url: landingOf(login.operator).url }).catch(() =>
         setMessage('页面跳转失败，请刷新后重试'),
       )
     } catch (e) {
@@ -86,9 +96,9 @@ export default function OperatorLoginPage() {
               size="small"
               type="primary"
               className="operator-login-continue"
-              onClick={() => void Taro.redirectTo({ url: operatorRoutes.reconciliation })}
+              onClick={() => void Taro.redirectTo({ url: landingOf(current.operator).url })}
             >
-              进入对账报告
+              {landingOf(current.operator).label}
             </Button>
             <Button size="small" className="operator-login-logout" onClick={() => void logout()}>
               退出登录

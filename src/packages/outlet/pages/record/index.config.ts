@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '充值记录详情',
+})
