@@ -6,7 +6,6 @@
  * answered the browser (observed, never mocked) and with what the store holds.
  */
 import type { Page } from 'playwright-core'
-import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
 import {
   collections,
   type AuditLogDoc,
@@ -19,7 +18,6 @@ import { shanghaiDay } from '../../cloudfunctions/core/businessTime'
 import { residentIdCheckChar } from '../../cloudfunctions/core/idNumbers'
 import { balanceOf } from '../../cloudfunctions/core/ledger'
 import { maskCardNo, maskPersonalName } from '../../cloudfunctions/core/masking'
-import { svgCaptchaRenderer } from '../../cloudfunctions/functions/api/actions/authCaptcha'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import type { Condition, Doc } from '../../cloudfunctions/ports/store'
@@ -34,6 +32,7 @@ import {
   answerOf,
   dataOf,
   inputOf,
+  readCaptcha as readCaptchaOf,
   settled,
   settlesTo,
   shown,
@@ -50,20 +49,6 @@ jest.setTimeout(60_000)
 
 let now = Date.parse('2026-11-20T10:00:00+08:00')
 const clock: Clock = { now: () => new Date(now) }
-
-/**
- * The real svg-captcha renderer the router uses by default, remembering the text of the last
- * picture it drew: the test reads the answer the way a person reads the image. The router still
- * checks every answer.
- */
-const captchaTexts: string[] = []
-const readingCaptcha: CaptchaRenderer = {
-  create() {
-    const drawn = svgCaptchaRenderer.create()
-    captchaTexts.push(drawn.text)
-    return drawn
-  },
-}
 
 let world: BrowserWorld
 let server: LocalServer
@@ -84,17 +69,9 @@ async function smsLogin(page: Page, login: DemoLogin): Promise<LoginResult> {
   return loginBySms(world, page, login)
 }
 
-/** Reads the captcha picture currently shown (the renderer's last text) once it is on screen. */
-async function readCaptcha(page: Page, drawnBefore: number): Promise<string> {
-  await shown(page, 'img.login-captcha-image, .login-captcha-image img').first().waitFor({ state: 'visible' })
-  expect(
-    await settled(
-      () => captchaTexts.length,
-      (n) => n > drawnBefore,
-    ),
-  ).toBeGreaterThan(drawnBefore)
-  return captchaTexts[captchaTexts.length - 1]
-}
+/** Reads the driver login's captcha picture (the renderer's last text) once it is on screen. */
+const readCaptcha = (page: Page, drawnBefore: number) =>
+  readCaptchaOf(world, page, 'login-captcha-image', drawnBefore)
 
 /** Nickname + password + graphic captcha; answers the router's login answer. */
 async function nicknameLogin(
@@ -105,7 +82,7 @@ async function nicknameLogin(
 ): Promise<LoginResult> {
   now += 2 * 60_000
   await openLogin(page, userType)
-  const drawn = captchaTexts.length
+  const drawn = world.captchaTexts.length
   await tap(page, '.login-tab-nickname')
   const text = await readCaptcha(page, drawn)
   await inputOf(page, 'login-nickname').fill(nickname)
@@ -144,7 +121,7 @@ function bindingProof(login: DemoLogin): { name: string; idType: string; idNumbe
 }
 
 beforeAll(async () => {
-  world = await startBrowserWorld({ clock, captcha: readingCaptcha, name: 'accounts' })
+  world = await startBrowserWorld({ clock, name: 'accounts' })
   ;({ server, logins, secrets } = world)
 }, 60_000)
 
@@ -154,7 +131,7 @@ test('nickname + captcha: a wrong captcha shows the Chinese error and a new pict
   const page = await world.openPhone()
   now += 2 * 60_000
   await openLogin(page, 'personal')
-  let drawn = captchaTexts.length
+  let drawn = world.captchaTexts.length
   await tap(page, '.login-tab-nickname')
   const first = await readCaptcha(page, drawn)
   const firstSrc = await shown(page, 'img.login-captcha-image, .login-captcha-image img')
@@ -165,7 +142,7 @@ test('nickname + captcha: a wrong captcha shows the Chinese error and a new pict
   // A misread picture: same length, every character different.
   const misread = [...first].map((c) => (c === '2' ? '3' : '2')).join('')
   await inputOf(page, 'login-captcha').fill(misread)
-  drawn = captchaTexts.length
+  drawn = world.captchaTexts.length
   const refused = answerOf<never>(page, 'auth.loginByNickname')
   await tap(page, '.login-submit')
   expect(await refused).toMatchObject({ ok: false, error: { code: 'CAPTCHA_INVALID' } })

@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { chromiumFlags, chromiumPath } from '../../tools/browser/chromium'
 import { listOutbox } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { CaptchaRenderer } from '../../cloudfunctions/core/captchas'
+import { svgCaptchaRenderer } from '../../cloudfunctions/functions/api/actions/authCaptcha'
 import type { Clock } from '../../cloudfunctions/ports/clock'
 import type { Secrets } from '../../cloudfunctions/ports/secrets'
 import { seedDemo, type DemoLogin, type DemoLogins } from '../../tools/demo/seed'
@@ -19,6 +20,7 @@ import { SoftwareKeyService } from '../../cloudfunctions/adapters/keys/softwareK
 import { createLocalServer, type LocalServer } from '../../tools/server/server'
 import type { ApiResult } from '../../types/api'
 import type { LoginResult } from '../../types/actions/auth'
+import type { OperatorLogin } from '../../types/actions/operator'
 
 const root = resolve(__dirname, '..', '..')
 const h5Dir = join(root, 'dist', 'h5')
@@ -31,6 +33,12 @@ export interface BrowserWorld {
   logins: DemoLogins
   /** The server's log lines, for failure messages. */
   serverLog: string[]
+  /**
+   * The text of every graphic captcha the server drew, oldest first: the world's renderer is the
+   * real svg-captcha one, remembering each picture's text, so a test reads it as a person would
+   * (the router still checks every answer).
+   */
+  captchaTexts: readonly string[]
   /** A phone-sized page with its own storage, whose clock agrees with the server's. */
   openPhone(): Promise<Page>
   /** The newest SMS code for `phone` in the outbox that is not `after`. */
@@ -38,11 +46,7 @@ export interface BrowserWorld {
   close(): Promise<void>
 }
 
-export async function startBrowserWorld(opts: {
-  clock: Clock
-  captcha?: CaptchaRenderer
-  name: string
-}): Promise<BrowserWorld> {
+export async function startBrowserWorld(opts: { clock: Clock; name: string }): Promise<BrowserWorld> {
   if (!existsSync(join(h5Dir, 'index.html'))) {
     throw new Error('dist/h5/index.html is missing: run `npm run build:h5` first')
   }
@@ -51,6 +55,14 @@ export async function startBrowserWorld(opts: {
   const dir = mkdtempSync(join(tmpdir(), `etc-browser-${opts.name}-`))
   const secrets = generateSecrets()
   const serverLog: string[] = []
+  const captchaTexts: string[] = []
+  const captcha: CaptchaRenderer = {
+    create() {
+      const drawn = svgCaptchaRenderer.create()
+      captchaTexts.push(drawn.text)
+      return drawn
+    },
+  }
   // load master keys for this world: the KeyService and the virtual card boxes' personalisation agree
   const loadMaster = { dlk: randomBytes(16), dtk: randomBytes(16) }
   const server = await createLocalServer({
@@ -60,7 +72,7 @@ export async function startBrowserWorld(opts: {
     h5Dir,
     port: 0,
     log: (line) => serverLog.push(line),
-    captcha: opts.captcha,
+    captcha,
     loadKeys: SoftwareKeyService.fromMasterKeys(loadMaster),
     virtualBle: { masterKeys: { mlk: loadMaster.dlk.toString('hex'), mtk: loadMaster.dtk.toString('hex') } },
   })
@@ -74,6 +86,7 @@ export async function startBrowserWorld(opts: {
     secrets,
     logins,
     serverLog,
+    captchaTexts,
     async openPhone() {
       const context = await browser.newContext({
         viewport: { width: 390, height: 844 },
@@ -203,5 +216,49 @@ export async function smsLogin(world: BrowserWorld, page: Page, login: DemoLogin
   await inputOf(page, 'login-code').fill(code)
   const answer = answerOf<LoginResult>(page, 'auth.loginBySms')
   await tap(page, '.login-submit')
+  return dataOf(await answer)
+}
+
+/**
+ * The text of the captcha picture `imageClass` once it is on screen, drawn after `drawnBefore`
+ * pictures (take `world.captchaTexts.length` before the step that shows a new one).
+ */
+export async function readCaptcha(
+  world: BrowserWorld,
+  page: Page,
+  imageClass: string,
+  drawnBefore: number,
+): Promise<string> {
+  await shown(page, `img.${imageClass}, .${imageClass} img`).first().waitFor({ state: 'visible' })
+  expect(
+    await settled(
+      () => world.captchaTexts.length,
+      (n) => n > drawnBefore,
+    ),
+  ).toBeGreaterThan(drawnBefore)
+  return world.captchaTexts[world.captchaTexts.length - 1]
+}
+
+/**
+ * Operator login as a person would: the operator login page, login name, password and the captcha
+ * read off its picture. `snapAs` saves the filled-in form before 登录. Answers what the router
+ * answered the browser (the page then opens the operator's home).
+ */
+export async function operatorLogin(
+  world: BrowserWorld,
+  page: Page,
+  login: { loginName: string; password: string },
+  opts: { snapAs?: string } = {},
+): Promise<OperatorLogin> {
+  const drawn = world.captchaTexts.length
+  await page.goto(`${world.server.url}/#/packages/operator/pages/login/index`)
+  await inputOf(page, 'operator-login-name').waitFor({ state: 'visible' })
+  const captchaText = await readCaptcha(world, page, 'operator-login-captcha-image', drawn)
+  await inputOf(page, 'operator-login-name').fill(login.loginName)
+  await inputOf(page, 'operator-login-password').fill(login.password)
+  await inputOf(page, 'operator-login-captcha').fill(captchaText)
+  if (opts.snapAs) await snap(page, opts.snapAs)
+  const answer = answerOf<OperatorLogin>(page, 'operator.login')
+  await tap(page, '.operator-login-submit')
   return dataOf(await answer)
 }
