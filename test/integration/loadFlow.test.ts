@@ -27,7 +27,11 @@ import { ApiError } from '../../src/services/api/errors'
 import type { NfcAdapterApi } from '../../src/ble/transport/nfc'
 import type { ActionResponse } from '../../types'
 import { adapters, readAll } from './seededDemo'
-import { makeLoadSuite, type LoadWorld } from './loadPhone'
+import { fen } from '../../types/money'
+import { LOAD_CAPTCHA, makeLoadSuite, type LoadWorld } from './loadPhone'
+import { outletLoadApiOver, type OutletLoadCaller } from '../../src/packages/outlet/outletLoadApi'
+import { demoOutletOperator } from '../../tools/demo/seedOperators'
+import type { Caller } from '../../cloudfunctions/functions/api/app'
 
 const suite = makeLoadSuite('load-flow')
 
@@ -508,5 +512,65 @@ describe('the vendor profile of a device seen for the first time', () => {
     expect(found.size).toBe(0)
     expect(card.state.balance).toBe(5_000)
     expect(await loadsOf(w)).toEqual([])
+  })
+})
+
+describe('an outlet operator runs the same flow (outlet.load.*, sqlite)', () => {
+  async function operatorOf(w: LoadWorld): Promise<Caller> {
+    const http = (token: string | null = null): Caller => ({ platform: 'http', token, ip: '10.0.0.9' })
+    const { captchaId } = await w.ok('auth.captcha', {}, http())
+    const session = await w.ok(
+      'operator.login',
+      {
+        loginName: demoOutletOperator.loginName,
+        password: demoOutletOperator.password,
+        captchaId,
+        captchaText: LOAD_CAPTCHA,
+      },
+      http(),
+    )
+    return http(session.token)
+  }
+
+  test('the MAC2 answer is lost: the fresh init settles not_loaded, the restart re-loads that 未圈存 record, written once', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const operator = await operatorOf(w)
+    let lostInits = 1
+    const call: OutletLoadCaller = async (action, payload) => {
+      const result = await w.call(action, payload, operator)
+      if (action === 'outlet.load.init' && lostInits-- > 0) throw ApiError.network()
+      if (!result.ok) throw ApiError.fromBody(result.error)
+      return result.data as ActionResponse<typeof action>
+    }
+    const card = w.chip({ balance: 700, onlineSerial: 2 })
+    const setup = createVirtualSetup({ card })
+    const flow = new LoadFlow({
+      api: outletLoadApiOver(call, { intentId: 'orc-test', amount: fen(5_000) }),
+      connect: bleLink(setup.adapter, setup.deviceId, { clock: setup.clock, profile: setup.profile }),
+      newKey,
+    })
+    await drive(setup.clock, flow.begin())
+    expect(flow.state).toMatchObject({ phase: 'confirm', amount: 5_000 })
+    await drive(setup.clock, flow.confirm())
+    expect(flow.state).toMatchObject({ phase: 'failed', retryable: true })
+    expect(card.state.balance).toBe(700)
+
+    await drive(setup.clock, flow.retry())
+    expect(flow.state).toMatchObject({ phase: 'done', error: null })
+    expect(flow.state.receipt).toMatchObject({ amount: 5_000, balanceBefore: 700, balanceAfter: 5_700 })
+    expect(card.state).toMatchObject({ balance: 5_700, onlineSerial: 3 })
+    // the first load is the outlet's 未圈存 record, re-loaded by the second
+    const loads = await readAll<{
+      id: string
+      state: string
+      reloadOf?: string | null
+      reloadedBy?: string | null
+    }>(w.store, collections.loads)
+    const first = loads.find((l) => l.state === 'not_loaded')
+    const second = loads.find((l) => l.state === 'confirmed')
+    expect(first?.reloadedBy).toBe(second?.id)
+    expect(second?.reloadOf).toBe(first?.id)
+    expect(await w.loadTransfers()).toHaveLength(1)
+    expect(await w.unloaded()).toBe(20_000 - 5_000)
   })
 })

@@ -39,6 +39,8 @@ export async function cardOf(store: Store, accountId: string, type: 'stored' | '
   return { card, plate: vehicle?.plate ?? '' }
 }
 
+export const LOAD_CAPTCHA = 'Xy3Q'
+
 export function makeLoadSuite(name: string) {
   const demo = seedDemoPerSuite(name, loadStart)
   const master = masterKeys()
@@ -56,6 +58,8 @@ export function makeLoadSuite(name: string) {
       sms: createOutboxSms(store, clock),
       clock,
       secrets: demo.secrets,
+      // a known captcha: the outlet operator logs in (loadFlow.test.ts)
+      captcha: { create: () => ({ text: LOAD_CAPTCHA, svg: '<svg/>' }) },
       ...(options.keys === false ? {} : { loadKeys: SoftwareKeyService.fromMasterKeys(master) }),
     })
     const { call, ok } = apiCalls(api)
