@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { systemClock } from '../../cloudfunctions/ports/clock'
-import { demoOperator } from '../demo/seedOperators'
+import { demoOperator, demoOutletOperator } from '../demo/seedOperators'
 import { seedDemo } from '../demo/seed'
 import { loadLoadMasterKeys, loadSandboxKeys, loadSecrets } from './secrets'
 import { SoftwareKeyService } from '../../cloudfunctions/adapters/keys/softwareKeyService'
@@ -143,6 +143,9 @@ async function main(): Promise<void> {
   )
   console.log(
     `对账操作员（网页端）：${server.url}/#/packages/operator/pages/login/index  登录名 ${demoOperator.loginName}  密码 ${demoOperator.password}`,
+  )
+  console.log(
+    `网点操作员（网页端，充值记录 / 未圈存 / 圈存 / 用户卡充值）：同一登录页  登录名 ${demoOutletOperator.loginName}  密码 ${demoOutletOperator.password}`,
   )
   console.log(
     `圈存（网页端）：H5 没有蓝牙，扫描到的是本机服务里的虚拟卡盒（ws://…/dev/ble，每辆储值卡车一个，如 “ETC-OBU 浙AD35288”），卡片用本地演示圈存主密钥个人化。`,
