@@ -70,6 +70,8 @@ export function usePagedList<A extends PagedAction>(
     const gen = ++generation.current
     busy.current = true
     setLoading(true)
+    // a load-more in flight is superseded: its answer is dropped, so it must not stay spinning
+    setLoadingMore(false)
     setError(null)
     try {
       const page = await fetchPage(null)
