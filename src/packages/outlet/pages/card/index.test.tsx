@@ -3,11 +3,12 @@ import type { ApiEnvelope } from '../../../../../types'
 import type { OutletReset } from '../../../../../types/actions/outlet'
 import { fen } from '../../../../../types/money'
 import { CardLinkError } from '../../../../ble/errors'
+import { Apdu } from '../../../../ble/apdu/commands'
 import { bytesToHex, hexToBytes } from '../../../../ble/bytes'
 import { fakeSend, payloadsOf } from '../../../../testing/fake-api'
-import { click, find, mount, text, waitForText } from '../../../../testing/render'
+import { click, find, findLater, mount, text, typeInto, waitForText } from '../../../../testing/render'
 import { send } from '../../../../services/api/transport'
-import type { CardLink, LoadApi } from '../../../load/flow'
+import { DEFAULT_PIN, type CardLink, type LoadApi } from '../../../load/flow'
 import { DONE, FakeFlow, READ_CARD } from '../../../load/testing/fake-flow'
 import { outletDetail, outletLoggedIn } from '../../testing/fixtures'
 import { OutletCardView, RESET_DONE, WRITE_FAILED, type CardWorkDeps } from '.'
@@ -18,19 +19,40 @@ const detail = outletDetail()
 /** The card's INITIALIZE FOR LOAD reply: balance 123.45, serial 41, key version, algorithm, random, MAC1. */
 const INIT_REPLY = '00003039' + '0029' + '0200' + 'A1B2C3D4' + '11223344' + '9000'
 
-/** A card box whose card answers the selects and the record's init, and says when it was let go. */
-function box(options: { failConnects?: number } = {}) {
+/**
+ * A card box whose card answers the selects and the record's init, and says when it was let go.
+ * With `pin`, the init answers only after a VERIFY PIN of it in the same message (6982 without,
+ * 63Cx for a wrong one, counting down from three).
+ */
+function box(options: { failConnects?: number; pin?: string } = {}) {
   const sent: string[] = []
   let closed = 0
+  let connects = 0
   let failures = options.failConnects ?? 0
+  let triesLeft = 3
+  const answer = (apdu: string, verified: boolean): string => {
+    if (apdu.startsWith('00200000')) {
+      if (apdu === bytesToHex(Apdu.verifyPin(options.pin ?? ''))) return ((triesLeft = 3), '9000')
+      return `63C${--triesLeft}`
+    }
+    if (apdu !== detail.readApdu) return '9000'
+    return options.pin && !verified ? '6982' : INIT_REPLY
+  }
   const connect = (): Promise<CardLink> => {
+    connects++
     if (failures-- > 0) return Promise.reject(new CardLinkError('BLE_CONNECT_FAILED', 'test'))
     return Promise.resolve({
       channel: {
         transceive: (apdus: Uint8Array[]) => {
-          sent.push(...apdus.map(bytesToHex))
+          const hex = apdus.map(bytesToHex)
+          sent.push(...hex)
+          let verified = false
           return Promise.resolve(
-            apdus.map((a) => hexToBytes(bytesToHex(a) === detail.readApdu ? INIT_REPLY : '9000')),
+            hex.map((apdu) => {
+              const sw = answer(apdu, verified)
+              if (apdu.startsWith('00200000')) verified = sw === '9000'
+              return hexToBytes(sw)
+            }),
           )
         },
       },
@@ -39,7 +61,7 @@ function box(options: { failConnects?: number } = {}) {
       },
     })
   }
-  return { connect, sent, closed: () => closed }
+  return { connect, sent, closed: () => closed, connects: () => connects }
 }
 
 function answerWith(answers: Parameters<typeof fakeSend>[0]): void {
@@ -137,6 +159,58 @@ describe('读卡 → 未圈存 → 圈存', () => {
     click(find('.outlet-card-back'))
     expect(left).toEqual(['leave'])
     expect(made).toEqual([])
+  })
+
+  it('a card whose PIN is not the default: asks the customer, sends each PIN once, then resets', async () => {
+    answerWith({
+      'outlet.records.detail': { data: detail },
+      'outlet.records.reset': { data: resetAnswer },
+    })
+    const card = box({ pin: '8888' })
+    await mount(() => (
+      <OutletCardView
+        task={{ task: 'reset', recordId: 'load-1' }}
+        deps={{ connect: card.connect, makeFlow: () => new FakeFlow({ begin: READ_CARD }) }}
+        onLeave={() => undefined}
+        onRecords={() => undefined}
+      />
+    ))
+    const verifies = () => card.sent.filter((apdu) => apdu.startsWith('00200000'))
+    await waitForText('请输入通行卡密码，还可尝试 2 次')
+    expect(verifies()).toEqual([bytesToHex(Apdu.verifyPin(DEFAULT_PIN))])
+    expect(resets()).toEqual([])
+
+    typeInto(await findLater('.load-pin__input input'), '1111')
+    click(find('.load-pin__ok'))
+    await waitForText('请输入通行卡密码，还可尝试 1 次')
+    typeInto(await findLater('.load-pin__input input'), '8888')
+    click(find('.load-pin__ok'))
+    await waitForText(RESET_DONE)
+    // the default once, then each typed PIN once, all over the one link
+    expect(verifies()).toEqual([DEFAULT_PIN, '1111', '8888'].map((pin) => bytesToHex(Apdu.verifyPin(pin))))
+    expect(resets()).toEqual([{ recordId: 'load-1', response: INIT_REPLY }])
+    expect(card.connects()).toBe(1)
+    expect(card.closed()).toBe(1)
+  })
+
+  it('取消 at the PIN leaves and lets the device go, sending no PIN', async () => {
+    answerWith({ 'outlet.records.detail': { data: detail } })
+    const card = box({ pin: '8888' })
+    const left: string[] = []
+    await mount(() => (
+      <OutletCardView
+        task={{ task: 'reset', recordId: 'load-1' }}
+        deps={{ connect: card.connect, makeFlow: () => new FakeFlow({ begin: READ_CARD }) }}
+        onLeave={() => left.push('leave')}
+        onRecords={() => undefined}
+      />
+    ))
+    await waitForText('请输入通行卡密码，还可尝试 2 次')
+    click(find('.load-pin__cancel'))
+    await waitFor(() => expect(left).toEqual(['leave']))
+    expect(card.closed()).toBe(1)
+    expect(card.sent.filter((apdu) => apdu.startsWith('00200000'))).toHaveLength(1)
+    expect(resets()).toEqual([])
   })
 
   it('a device that does not connect: the message and 重新读卡, which reads and resets', async () => {

@@ -9,6 +9,7 @@ import NavBar from '../../../../components/nav-bar'
 import { ApiError } from '../../../../services/api/errors'
 import { FlowError, LoadFlow, type CardLink, type LoadApi, type LoadFlowState } from '../../../load/flow'
 import { bleLink } from '../../../load/links'
+import PinDialog from '../../../load/components/pin-dialog'
 import { LoadPageView } from '../../../load/pages/load'
 import { bleAdapter, NO_BLUETOOTH, storedDeviceProfiles, storedLoadKeys } from '../../../load/platform'
 import type { LoadFlowPort } from '../../../load/useLoadFlow'
@@ -41,6 +42,7 @@ export interface CardWorkDeps {
 
 type Step =
   | { kind: 'reading'; status: string }
+  | { kind: 'pin'; triesLeft: number | null }
   | { kind: 'reset' }
   | { kind: 'refused'; message: string; again: boolean }
   | { kind: 'load'; api: LoadApi }
@@ -119,6 +121,10 @@ export function OutletCardView({
   const link = useRef<CardLink | null>(null)
   const alive = useRef(true)
   const [attempt, setAttempt] = useState(0)
+  /** the PIN the customer typed, taken by the next reading and gone: a PIN is never sent twice */
+  const pendingPin = useRef<string | null>(null)
+  /** the card refused the issuer's default PIN: later readings of this task ask instead */
+  const defaultRefused = useRef(false)
 
   const closeLink = async () => {
     const open = link.current
@@ -155,10 +161,23 @@ export function OutletCardView({
         })
       }
       if (!deps.connect) return show({ kind: 'refused', message: NO_BLUETOOTH, again: false })
-      show({ kind: 'reading', status: '正在连接设备' })
-      link.current = await deps.connect()
+      if (!link.current) {
+        show({ kind: 'reading', status: '正在连接设备' })
+        link.current = await deps.connect()
+      }
       show({ kind: 'reading', status: '正在读取卡片，请勿移开卡片' })
-      const response = await readForReset(link.current.channel, detail.readApdu)
+      const pin = pendingPin.current ?? undefined
+      pendingPin.current = null
+      const reading = await readForReset(link.current.channel, detail.readApdu, {
+        pin,
+        tryDefault: !defaultRefused.current,
+      })
+      if (reading.kind === 'pin') {
+        // the link stays open while the customer types the PIN
+        defaultRefused.current = true
+        return show({ kind: 'pin', triesLeft: reading.triesLeft })
+      }
+      const response = reading.response
       await closeLink()
       show({ kind: 'reading', status: '正在核对读卡结果' })
       await callOperator('outlet.records.reset', { recordId: task.recordId, response })
@@ -202,6 +221,7 @@ export function OutletCardView({
                 type="primary"
                 className="outlet-card-again"
                 onClick={() => {
+                  pendingPin.current = null
                   setStep({ kind: 'reading', status: '正在连接设备' })
                   setAttempt((n) => n + 1)
                 }}
@@ -215,6 +235,17 @@ export function OutletCardView({
           </View>
         </View>
       ) : null}
+      <PinDialog
+        visible={step.kind === 'pin'}
+        triesLeft={step.kind === 'pin' ? step.triesLeft : null}
+        error={null}
+        onSubmit={(pin) => {
+          pendingPin.current = pin
+          setStep({ kind: 'reading', status: '正在校验密码' })
+          setAttempt((n) => n + 1)
+        }}
+        onCancel={() => void closeLink().then(onLeave)}
+      />
       <Dialog
         className="outlet-card__reset-done"
         visible={step.kind === 'reset'}
