@@ -18,6 +18,7 @@ import {
   type LoadAction,
   driverLoadApi,
   type LoadCaller,
+  type LoadFlowOptions,
   type LoadKeyStore,
 } from '../../src/packages/load/flow'
 import { CardLinkError } from '../../src/ble/errors'
@@ -72,11 +73,17 @@ async function drive<T>(clock: VirtualClock, promise: Promise<T>): Promise<T> {
   return watched
 }
 
-function bleFlow(w: LoadWorld, setup: VirtualSetup, lose: Partial<Record<LoadAction, number>> = {}) {
+function bleFlow(
+  w: LoadWorld,
+  setup: VirtualSetup,
+  lose: Partial<Record<LoadAction, number>> = {},
+  extra: Pick<LoadFlowOptions, 'acceptedPin'> = {},
+) {
   return new LoadFlow({
     api: driverLoadApi(callerOf(w, lose), w.stored.card.id),
     connect: bleLink(setup.adapter, setup.deviceId, { clock: setup.clock, profile: setup.profile }),
     newKey,
+    ...extra,
   })
 }
 
@@ -394,6 +401,17 @@ describe('a card that asks for its PIN (sqlite)', () => {
     // a right PIN restores the counter, as the chip does
     expect(card.state).toMatchObject({ balance: 20_700, onlineSerial: 3, pinTriesLeft: 5 })
     expect(await loadsOf(w)).toEqual(['confirmed'])
+    expect(await w.loadTransfers()).toHaveLength(1)
+  })
+
+  test('a PIN the card accepted at the outlet’s reading: the load sends it, spends no try on the default and asks nothing', async () => {
+    const w = await suite.makeWorld('sqlite')
+    const card = pinChip(w, { pin: '654321', pinTries: 3 })
+    const setup = createVirtualSetup({ card })
+    const state = await runToReceipt(bleFlow(w, setup, {}, { acceptedPin: '654321' }), setup.clock)
+    expect(state).toMatchObject({ phase: 'done', error: null, pinTriesLeft: null })
+    expect(state.receipt).toMatchObject({ balanceBefore: 700, balanceAfter: 20_700 })
+    expect(card.state).toMatchObject({ balance: 20_700, pinTriesLeft: 3 })
     expect(await w.loadTransfers()).toHaveLength(1)
   })
 

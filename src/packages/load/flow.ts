@@ -83,6 +83,11 @@ export interface LoadFlowOptions {
   keys?: LoadKeyStore
   /** link failures in a row before the flow gives up and shows 重试 */
   reconnectAttempts?: number
+  /**
+   * A PIN this card accepted moments ago (the outlet's reading before 未圈存): the load sends it
+   * instead of spending a try on the default or asking the customer a second time.
+   */
+  acceptedPin?: string
 }
 
 export interface LoadKeyStore {
@@ -245,9 +250,11 @@ export class LoadFlow {
   /** the one PIN the user typed, sent once and then forgotten */
   private enteredPin: string | null = null
   /** a PIN this card accepted: re-inits after a lost link (recovery) send it again */
-  private acceptedPin: string | null = null
+  private acceptedPin: string | null
 
-  constructor(private readonly options: LoadFlowOptions) {}
+  constructor(private readonly options: LoadFlowOptions) {
+    this.acceptedPin = options.acceptedPin ?? null
+  }
 
   get state(): LoadFlowState {
     return this.current
