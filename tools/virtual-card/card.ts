@@ -29,6 +29,11 @@ export interface VirtualCardOptions {
   random?: () => Uint8Array
 }
 
+function checkedPin(pin: string): string {
+  if (!/^\d+$/.test(pin) || pin.length % 2 !== 0) throw new Error('PIN must be an even number of digits')
+  return pin
+}
+
 /** A 0018 record (23 bytes on the card). */
 export interface TransactionRecord {
   serial: number // online serial used by the transaction (before the increment)
@@ -110,7 +115,8 @@ export class VirtualCard {
   private loseReplyOf: number | null = null
   private readonly dlk: Buffer
   private readonly dtk: Buffer
-  private readonly pin: string
+  private pin: string
+  private pinRequired: boolean
   private readonly file0015: Buffer
   private readonly random: () => Uint8Array
   /** Every random the card has issued, for tests that check freshness. */
@@ -123,9 +129,8 @@ export class VirtualCard {
     if (this.dlk.length !== 16 || this.dtk.length !== 16) throw new Error('card keys must be 16 bytes')
     this.balance = options.balance
     this.onlineSerial = options.onlineSerial
-    this.pin = options.pin ?? '123456'
-    if (!/^\d+$/.test(this.pin) || this.pin.length % 2 !== 0)
-      throw new Error('PIN must be an even number of digits')
+    this.pin = checkedPin(options.pin ?? '123456')
+    this.pinRequired = options.pinRequired ?? false
     this.pinTriesLeft = options.pinTries ?? 3
     this.random = options.random ?? (() => randomBytes(4))
     this.file0015 = build0015(options)
@@ -143,6 +148,16 @@ export class VirtualCard {
   /** Raw 0015 content, for tests of the phone-side parser. */
   get issuerFile(): Uint8Array {
     return Uint8Array.from(this.file0015)
+  }
+
+  /**
+   * The holder chose a PIN of their own at a counter (CHANGE PIN there, not over this link): from
+   * now on INITIALIZE FOR LOAD wants it verified first.
+   */
+  setPin(pin: string): void {
+    this.pin = checkedPin(pin)
+    this.pinRequired = true
+    this.pinVerified = false
   }
 
   /** Test hook: make the next transceive() of the given INS apply on the card and then lose its reply. */
@@ -244,7 +259,7 @@ export class VirtualCard {
     if (p1 !== 0x00 || (p2 !== 0x01 && p2 !== 0x02)) return sw(SW.wrongP1P2)
     if (data.length !== 11) return sw(SW.wrongLength)
     if (this.options.type !== 'stored') return sw(SW.conditionsNotSatisfied)
-    if (this.options.pinRequired && !this.pinVerified) return sw(SW.securityNotSatisfied)
+    if (this.pinRequired && !this.pinVerified) return sw(SW.securityNotSatisfied)
     const keyIndex = data[0]
     if (keyIndex !== (this.options.keyIndex ?? 0x01)) return sw(SW.keyNotFound)
     const amount = data.readUInt32BE(1)
