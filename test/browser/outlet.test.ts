@@ -66,7 +66,7 @@ function sendOk(card: VirtualCard, apdu: string): string {
   return reply
 }
 
-test('an outlet resets a load the card never got and loads it again on the virtual card box', async () => {
+test('an outlet resets a load the card never got (the holder’s own PIN) and loads it again on the virtual card box', async () => {
   const { store } = world.server
   const box = world.server.virtualBle
   if (!box) throw new Error('the browser world runs without virtual card boxes')
@@ -112,6 +112,9 @@ test('an outlet resets a load the card never got and loads it again on the virtu
   const record = await api('outlet.records.detail', { recordId }, desk.token)
   expect(record).toMatchObject({ state: 'loaded', proven: false, canReset: true })
 
+  // the holder chose a PIN of their own: the reading asks for it once the default is refused
+  const HOLDER_PIN = '135790'
+  chip.card.setPin(HOLDER_PIN)
   const before = chip.card.state.balance
   const unloadedBefore = await balanceOf(store, { kind: 'cardUnloaded', cardId: card.id })
   const loadedBefore = await balanceOf(store, { kind: 'cardLoaded', cardId: card.id })
@@ -145,7 +148,14 @@ test('an outlet resets a load the card never got and loads it again on the virtu
   // the box holding the card: the page reads it and the server authenticates the reading
   const reset = answerOf<unknown>(page, 'outlet.records.reset')
   await tap(page, '.load-device__item', `ETC-OBU ${vehicle.plate}`)
+  // the issuer's default went once and was refused: the customer types theirs
+  await waitShown(page, '.load-pin__prompt', '请输入通行卡密码，还可尝试 2 次')
+  expect(chip.card.state.pinTriesLeft).toBe(2)
+  await snap(page, 'outlet-05b-pin.png')
+  await inputOf(page, 'load-pin__input').fill(HOLDER_PIN)
+  await tap(page, '.load-pin__ok')
   dataOf(await reset)
+  expect(chip.card.state.pinTriesLeft).toBe(3)
   const done = await waitShown(page, '.nut-dialog', '修改圈存状态成功！请进行圈存操作')
   await snap(page, 'outlet-06-reset.png')
   expect((await api('outlet.records.detail', { recordId }, desk.token)).state).toBe('not_loaded')
@@ -167,8 +177,10 @@ test('an outlet resets a load the card never got and loads it again on the virtu
   await waitShown(page, '.load-run__receipt', formatYuan(fen(before + amount)))
   await snap(page, 'outlet-08-loaded.png')
 
-  // the chip holds it, the record is 未圈存 and loaded again, the ledger moved once
+  // the chip holds it (the 圈存 sent the PIN the reading proved, asking nothing and spending no
+  // try), the record is 未圈存 and loaded again, the ledger moved once
   expect(chip.card.state.balance).toBe(before + amount)
+  expect(chip.card.state.pinTriesLeft).toBe(3)
   const after = await api('outlet.records.detail', { recordId }, desk.token)
   expect(after).toMatchObject({ state: 'not_loaded', reloadedBy: load.loadId, canReload: false })
   const reload = await store.get<LoadDoc & Doc>(collections.loads, load.loadId)

@@ -6,14 +6,20 @@
 import { parseInitForLoad } from '../../src/ble/apdu/responses'
 import { Apdu } from '../../src/ble/apdu/commands'
 import { bytesToHex, hexToBytes } from '../../src/ble/bytes'
+import { DEFAULT_PIN } from '../../src/packages/load/flow'
 import { READING_PIN_LOCKED, readForReset, type ResetReading } from '../../src/packages/outlet/cardReading'
 import { createVirtualSetup } from '../../tools/virtual-card/harness'
 
 const readApdu = bytesToHex(Apdu.initializeForLoad(1, 20_000, '000000000001'))
 
 /** The card's reply to the record's init, read: the balance and serial it holds. */
-function readingOf(reading: ResetReading): { oldBalance: number; onlineSerial: number } {
+function readingOf(
+  reading: ResetReading,
+  pin: string | null = null,
+): { oldBalance: number; onlineSerial: number } {
   if (reading.kind !== 'read') throw new Error(`no reading: ${JSON.stringify(reading)}`)
+  // the PIN the card accepted on the way, for the 圈存 that follows
+  expect(reading.pin).toBe(pin)
   expect(reading.response.endsWith('9000')).toBe(true)
   return parseInitForLoad(hexToBytes(reading.response).slice(0, -2))
 }
@@ -31,7 +37,7 @@ describe('readForReset', () => {
   test('a card that wants its PIN gets the issuer’s default once, in the same message', async () => {
     const setup = createVirtualSetup({ card: { balance: 500, onlineSerial: 3, pinRequired: true } })
     const channel = await setup.run(setup.connect())
-    expect(readingOf(await setup.run(readForReset(channel, readApdu))).oldBalance).toBe(500)
+    expect(readingOf(await setup.run(readForReset(channel, readApdu)), DEFAULT_PIN).oldBalance).toBe(500)
   })
 
   test('a PIN other than the default: asks for it, then reads with the PIN the customer typed', async () => {
@@ -51,7 +57,7 @@ describe('readForReset', () => {
     expect(wrong).toEqual({ kind: 'pin', triesLeft: 1 })
     // the right one reads the card, whose counter is restored and purse untouched
     const right = await setup.run(readForReset(channel, readApdu, { pin: '8888', tryDefault: false }))
-    expect(readingOf(right)).toMatchObject({ oldBalance: 700, onlineSerial: 9 })
+    expect(readingOf(right, '8888')).toMatchObject({ oldBalance: 700, onlineSerial: 9 })
     expect(setup.card.state).toMatchObject({ balance: 700, onlineSerial: 9, pinTriesLeft: 3 })
   })
 

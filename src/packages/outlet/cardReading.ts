@@ -16,10 +16,12 @@ import { DEFAULT_PIN, FlowError } from '../load/flow'
 export const READING_PIN_LOCKED = '通行卡密码已锁定，无法读卡；请先为该卡办理密码解锁后再操作'
 
 /**
- * The card's reply (hex, data then SW 9000) to `readApdu`, or the card wants a PIN the operator
- * must ask the customer for (`triesLeft`: what the card said after a wrong one, null before).
+ * The card's reply (hex, data then SW 9000) to `readApdu` and the PIN it accepted on the way (none
+ * asked: null), or the card wants a PIN the operator must ask the customer for (`triesLeft`: what
+ * the card said after a wrong one, null before).
  */
-export type ResetReading = { kind: 'read'; response: string } | { kind: 'pin'; triesLeft: number | null }
+export type ResetReading =
+  { kind: 'read'; response: string; pin: string | null } | { kind: 'pin'; triesLeft: number | null }
 
 export interface PinChoice {
   /** the PIN the customer typed: sent once, in the same message as the init */
@@ -43,7 +45,7 @@ export async function readForReset(
   if (!reply) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
   try {
     expectOk(reply, 'initialize for load')
-    return { kind: 'read', response: bytesToHex(reply) }
+    return { kind: 'read', response: bytesToHex(reply), pin: null }
   } catch (e) {
     if (!(e instanceof CardLinkError && e.code === 'CARD_SECURITY')) throw e
   }
@@ -63,5 +65,5 @@ export async function readForReset(
   }
   if (!init) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
   expectOk(init, 'initialize for load')
-  return { kind: 'read', response: bytesToHex(init) }
+  return { kind: 'read', response: bytesToHex(init), pin }
 }

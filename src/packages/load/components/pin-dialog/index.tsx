@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Button, Dialog, Input } from '@nutui/nutui-react-taro'
 import { isPinFormat, PIN_FORMAT, pinPrompt } from '../../flow'
+import './index.scss'
 
 export interface PinDialogProps {
   visible: boolean

@@ -98,8 +98,9 @@ describe('读卡 → 未圈存 → 圈存', () => {
     const flow = new FakeFlow({ begin: READ_CARD, confirm: DONE })
     const deps: CardWorkDeps = {
       connect: card.connect,
-      makeFlow: (api) => {
+      makeFlow: (api, pin) => {
         apis.push(api)
+        expect(pin).toBeNull()
         return flow
       },
     }
@@ -167,10 +168,15 @@ describe('读卡 → 未圈存 → 圈存', () => {
       'outlet.records.reset': { data: resetAnswer },
     })
     const card = box({ pin: '8888' })
+    const pins: (string | null)[] = []
+    const makeFlow = (_api: LoadApi, pin: string | null) => {
+      pins.push(pin)
+      return new FakeFlow({ begin: READ_CARD })
+    }
     await mount(() => (
       <OutletCardView
         task={{ task: 'reset', recordId: 'load-1' }}
-        deps={{ connect: card.connect, makeFlow: () => new FakeFlow({ begin: READ_CARD }) }}
+        deps={{ connect: card.connect, makeFlow }}
         onLeave={() => undefined}
         onRecords={() => undefined}
       />
@@ -191,6 +197,10 @@ describe('读卡 → 未圈存 → 圈存', () => {
     expect(resets()).toEqual([{ recordId: 'load-1', response: INIT_REPLY }])
     expect(card.connects()).toBe(1)
     expect(card.closed()).toBe(1)
+    // the 圈存 that follows sends the PIN the card accepted, asking nothing again
+    expect(pins).toEqual([])
+    click(find('.outlet-card__reset-done .nut-dialog-footer-ok'))
+    await waitFor(() => expect(pins).toEqual(['8888']))
   })
 
   it('取消 at the PIN leaves and lets the device go, sending no PIN', async () => {

@@ -37,7 +37,8 @@ export const notPaid: Record<Exclude<OutletRechargeStatus, 'paid'>, string> = {
 export interface CardWorkDeps {
   /** opens the link to the picked device (null: no Bluetooth in this build) */
   connect: (() => Promise<CardLink>) | null
-  makeFlow: (api: LoadApi) => LoadFlowPort
+  /** `pin`: one the card accepted at the reading before 未圈存, for the load to send again */
+  makeFlow: (api: LoadApi, pin: string | null) => LoadFlowPort
 }
 
 type Step =
@@ -45,7 +46,7 @@ type Step =
   | { kind: 'pin'; triesLeft: number | null }
   | { kind: 'reset' }
   | { kind: 'refused'; message: string; again: boolean }
-  | { kind: 'load'; api: LoadApi }
+  | { kind: 'load'; api: LoadApi; pin: string | null }
 
 function messageOf(e: unknown): string {
   if (e instanceof CardLinkError || e instanceof ApiError || e instanceof FlowError) return e.message
@@ -70,18 +71,20 @@ function useFlowState(flow: LoadFlowPort): LoadFlowState {
 
 function LoadStep({
   api,
+  pin,
   deps,
   recharge,
   onLeave,
   onRecords,
 }: {
   api: LoadApi
+  pin: string | null
   deps: CardWorkDeps
   recharge: boolean
   onLeave: () => void
   onRecords: () => void
 }) {
-  const flow = useMemo(() => deps.makeFlow(api), [api, deps])
+  const flow = useMemo(() => deps.makeFlow(api, pin), [api, pin, deps])
   const state = useFlowState(flow)
   return (
     <View>
@@ -115,7 +118,7 @@ export function OutletCardView({
 }) {
   const [step, setStep] = useState<Step>(() =>
     task.task === 'reload'
-      ? { kind: 'load', api: outletLoadApi({ recordId: task.recordId }) }
+      ? { kind: 'load', api: outletLoadApi({ recordId: task.recordId }), pin: null }
       : { kind: 'reading', status: task.task === 'reset' ? '正在查询充值记录' : '正在查询支付结果' },
   )
   const link = useRef<CardLink | null>(null)
@@ -125,6 +128,8 @@ export function OutletCardView({
   const pendingPin = useRef<string | null>(null)
   /** the card refused the issuer's default PIN: later readings of this task ask instead */
   const defaultRefused = useRef(false)
+  /** the PIN the card accepted at the reading, handed to the 圈存 that follows the reset */
+  const acceptedPin = useRef<string | null>(null)
 
   const closeLink = async () => {
     const open = link.current
@@ -150,7 +155,11 @@ export function OutletCardView({
         const view = await callOperator('outlet.recharge.status', { intentId: task.intentId })
         if (view.status !== 'paid')
           return show({ kind: 'refused', message: notPaid[view.status], again: false })
-        return show({ kind: 'load', api: outletLoadApi({ intentId: task.intentId, amount: view.amount }) })
+        return show({
+          kind: 'load',
+          api: outletLoadApi({ intentId: task.intentId, amount: view.amount }),
+          pin: null,
+        })
       }
       const detail = await callOperator('outlet.records.detail', { recordId: task.recordId })
       if (!detail.canReset || !detail.readApdu) {
@@ -177,10 +186,10 @@ export function OutletCardView({
         defaultRefused.current = true
         return show({ kind: 'pin', triesLeft: reading.triesLeft })
       }
-      const response = reading.response
       await closeLink()
       show({ kind: 'reading', status: '正在核对读卡结果' })
-      await callOperator('outlet.records.reset', { recordId: task.recordId, response })
+      await callOperator('outlet.records.reset', { recordId: task.recordId, response: reading.response })
+      acceptedPin.current = reading.pin
       show({ kind: 'reset' })
     }
     run().catch(async (e: unknown) => {
@@ -193,6 +202,7 @@ export function OutletCardView({
     return (
       <LoadStep
         api={step.api}
+        pin={step.pin}
         deps={deps}
         recharge={task.task === 'recharge'}
         onLeave={onLeave}
@@ -204,10 +214,12 @@ export function OutletCardView({
   return (
     <View className="outlet-card outlet-page">
       <NavBar title={task.task === 'recharge' ? '写卡' : '读卡'} />
-      {step.kind === 'reading' ? (
+      {step.kind === 'reading' || step.kind === 'pin' ? (
         <View className="load-section">
           <Text className="load-section__title">{task.task === 'reset' ? '读取卡片' : '写卡准备'}</Text>
-          <Text className="outlet-card__status">{step.status}</Text>
+          <Text className="outlet-card__status">
+            {step.kind === 'pin' ? '该卡需要校验密码，请客户输入通行卡密码' : step.status}
+          </Text>
           <Text className="outlet-note">请将用户卡插入设备并保持连接</Text>
         </View>
       ) : null}
@@ -255,7 +267,11 @@ export function OutletCardView({
         hideCancelButton
         onConfirm={() => {
           if (task.task !== 'recharge')
-            setStep({ kind: 'load', api: outletLoadApi({ recordId: task.recordId }) })
+            setStep({
+              kind: 'load',
+              api: outletLoadApi({ recordId: task.recordId }),
+              pin: acceptedPin.current,
+            })
         }}
       />
     </View>
@@ -275,9 +291,15 @@ export default function OutletCardPage() {
       adapter && deviceId ? bleLink(adapter, deviceId, { profiles: storedDeviceProfiles }) : null
     return {
       connect,
-      makeFlow: (api) =>
+      makeFlow: (api, pin) =>
         connect
-          ? new LoadFlow({ api, connect, newKey: newBatchKey, keys: storedLoadKeys })
+          ? new LoadFlow({
+              api,
+              connect,
+              newKey: newBatchKey,
+              keys: storedLoadKeys,
+              ...(pin ? { acceptedPin: pin } : {}),
+            })
           : new LoadFlow({
               api,
               connect: () => Promise.reject(new CardLinkError('BLE_NOT_SUPPORTED', 'no Bluetooth')),
