@@ -14,6 +14,7 @@ declare module '*.styl'
 /** Injected by config/index.ts defineConstants (jest: test/jest/components.config.js globals). */
 declare const ALIPAY_API_BASE: string
 declare const CLOUDBASE_ENV: string
+declare const PAY_LINK_PREFIX: string
 
 declare namespace NodeJS {
   interface ProcessEnv {

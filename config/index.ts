@@ -91,6 +91,7 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
     defineConstants: {
       ALIPAY_API_BASE: JSON.stringify(process.env.ALIPAY_API_BASE || 'https://etc-api.example.invalid'),
       CLOUDBASE_ENV: JSON.stringify(process.env.CLOUDBASE_ENV || ''),
+      PAY_LINK_PREFIX: JSON.stringify(process.env.PAY_LINK_PREFIX || 'https://etc-app.example.invalid/mp'),
     },
     alias: {},
     copy: {

@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { MAIN_BUDGET_KB, measure } from '../../tools/bench/size'
-import { distDir, root } from './distFiles'
+import { distDir, filesUnder, root } from './distFiles'
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T
 
@@ -100,5 +100,16 @@ describe('Alipay build (dist/alipay)', () => {
     const dist = distDir('alipay')
     expect(fs.existsSync(path.join(dist, 'sitemap.json'))).toBe(false)
     expect(fs.existsSync(path.join(dist, 'project.config.json'))).toBe(false)
+  })
+})
+
+describe.each(['weapp', 'alipay'] as const)('the outlet pay code in dist/%s', (platform) => {
+  test('links to the prefix the build was given (PAY_LINK_PREFIX), substituted, not looked up', () => {
+    const expected = (process.env.PAY_LINK_PREFIX || 'https://etc-app.example.invalid/mp').replace(/\/+$/, '')
+    const scripts = filesUnder(path.join(distDir(platform), 'packages', 'outlet'), /\.js$/).map((file) =>
+      fs.readFileSync(file, 'utf8'),
+    )
+    expect(scripts.some((code) => code.includes(JSON.stringify(expected)))).toBe(true)
+    for (const code of scripts) expect(code).not.toMatch(/\bPAY_LINK_PREFIX\b/)
   })
 })

@@ -52,5 +52,6 @@ module.exports = {
     __TARO_FRAMEWORK__: 'react',
     ALIPAY_API_BASE: 'https://etc-api.example.invalid',
     CLOUDBASE_ENV: '',
+    PAY_LINK_PREFIX: 'https://etc-app.example.invalid/mp',
   },
 }

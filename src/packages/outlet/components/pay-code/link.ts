@@ -7,11 +7,11 @@
  */
 
 /**
- * The https prefix registered with the platforms' 普通链接二维码 rule. It MUST match the rule's
- * prefix exactly (scheme, host and path, as registered and verified with the file the platform
- * asks for); change it here and in both consoles together.
+ * The https prefix registered with the platforms' 普通链接二维码 rule (PAY_LINK_PREFIX at build
+ * time, see README). It MUST match the rule's prefix exactly (scheme, host and path, as registered
+ * and verified with the file the platform asks for).
  */
-export const MINI_PROGRAM_LINK_PREFIX = 'https://etc-app.example.invalid/mp'
+export const MINI_PROGRAM_LINK_PREFIX = PAY_LINK_PREFIX.replace(/\/+$/, '')
 
 /** The path of the pay page as the server names it (`/packages/outlet/pages/pay/index?intent=…`). */
 export function payLink(path: string): string {
