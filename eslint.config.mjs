@@ -22,6 +22,18 @@ const zodFree = zodFreeTypes.join('|')
 const zodMessage =
   'zod 只在服务端和契约里使用：src/ 只能 `import type` 这个模块（运行时取值请从 types/enums、money、errors 等不含 zod 的模块导入）'
 
+const srcPaths = [{ name: 'zod', message: zodMessage, allowTypeImports: true }]
+const srcPatterns = [
+  { group: ['**/cloudfunctions/**', '**/tools/**'] },
+  { group: ['zod/*'], message: zodMessage, allowTypeImports: true },
+  // types/ itself (its index re-exports every schema)
+  { regex: '(^|/)types(/index)?$', message: zodMessage, allowTypeImports: true },
+  // any module of types/ but the zod-free ones
+  { regex: `(^|/)types/(?!(${zodFree})$)`, message: zodMessage, allowTypeImports: true },
+]
+const pageMessage =
+  '页面模块在小程序构建里只保留默认导出：两个页面共用的视图请放到 components/ 下再导入（否则微信、支付宝里取到 undefined）'
+
 export default tseslint.config(
   {
     ignores: [
@@ -60,17 +72,23 @@ export default tseslint.config(
     files: ['src/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: srcPaths, patterns: srcPatterns }],
+    },
+  },
+  {
+    // a page module keeps only its default export in the mini-program builds (Taro's page loader):
+    // a view two pages share lives in components/, or WeChat and Alipay render undefined. Tests run
+    // the page modules as they are and may take their named views.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.{ts,tsx}', 'src/testing/**'],
+    rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'zod', message: zodMessage, allowTypeImports: true }],
+          paths: srcPaths,
           patterns: [
-            { group: ['**/cloudfunctions/**', '**/tools/**'] },
-            { group: ['zod/*'], message: zodMessage, allowTypeImports: true },
-            // types/ itself (its index re-exports every schema)
-            { regex: '(^|/)types(/index)?$', message: zodMessage, allowTypeImports: true },
-            // any module of types/ but the zod-free ones
-            { regex: `(^|/)types/(?!(${zodFree})$)`, message: zodMessage, allowTypeImports: true },
+            ...srcPatterns,
+            { regex: '(^|/)pages/[^/]+(/index)?$', message: pageMessage, allowTypeImports: true },
           ],
         },
       ],

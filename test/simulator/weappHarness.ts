@@ -95,7 +95,11 @@ function pageHooks(options: PageOptions): Record<string, Hook> {
  * Installs globals (wx, App, getApp, getCurrentPages, Page) and loads dist/weapp/app.js once.
  * Call it in beforeAll of a jsdom suite.
  */
-export function bootWeapp(backend: Backend): WeappWorld {
+export function bootWeapp(
+  backend: Backend,
+  /** more `wx` APIs (a suite's Bluetooth, say), installed before the app loads as WeChat has them */
+  moreWx: Record<string, unknown> = {},
+): WeappWorld {
   if (!fs.existsSync(path.join(distWeapp, 'app.js'))) {
     throw new Error('dist/weapp is missing: run `npm run build:weapp` first')
   }
@@ -204,6 +208,7 @@ export function bootWeapp(backend: Backend): WeappWorld {
         return answer
       },
     },
+    ...moreWx,
   }
 
   let app: Record<string, Hook> | undefined

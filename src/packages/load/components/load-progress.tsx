@@ -6,15 +6,20 @@ import { LOAD_STEPS, type LoadFlowState } from '../flow'
 export interface LoadProgressProps {
   state: LoadFlowState
   onRetry: () => void
+  /**
+   * false: the Taro rendering on WeChat too, for pages outside the load subpackage (a WeChat
+   * subpackage page may use only its own and the main package's custom components)
+   */
+  native?: boolean
 }
 
 /**
  * The load's progress: WeChat renders the native custom component (packages/load/native-progress,
  * declared in the load page's usingComponents there); Alipay and H5 render the same content in Taro.
  */
-export default function LoadProgress({ state, onRetry }: LoadProgressProps) {
+export default function LoadProgress({ state, onRetry, native = true }: LoadProgressProps) {
   const error = state.error ?? ''
-  if (process.env.TARO_ENV === 'weapp') {
+  if (process.env.TARO_ENV === 'weapp' && native) {
     // React.createElement with an object literal: Taro's weapp build collects a native component's
     // attributes from exactly this call shape (TaroNormalModulesPlugin) to write its template
     return React.createElement('load-progress', {

@@ -3,7 +3,7 @@ import type { ScannedDevice } from '../../../../ble/transport/adapter'
 import { click, find, mount, text, waitForText } from '../../../../testing/render'
 import { saveSession } from '../../../../services/api/session'
 import { NO_BLUETOOTH } from '../../platform'
-import { DeviceView, type Scan } from '.'
+import DeviceList, { type Scan } from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
 
@@ -27,7 +27,7 @@ describe('选择设备', () => {
     const scan: Scan = () =>
       Promise.resolve([device('C8:47', 'ETC-OBU-1234', -55), device('D1:02', 'OBU-88', -85)])
     const picked: string[] = []
-    await mount(() => <DeviceView scan={scan} onPick={(d) => picked.push(d.deviceId)} />)
+    await mount(() => <DeviceList scan={scan} onPick={(d) => picked.push(d.deviceId)} />)
     await waitForText('ETC-OBU-1234')
     expect(items()).toEqual(['ETC-OBU-1234信号强', 'OBU-88信号弱'])
     click(document.querySelectorAll('.load-device__item')[0])
@@ -40,7 +40,7 @@ describe('选择设备', () => {
       ++tries === 1
         ? Promise.reject(new CardLinkError('BLE_LOCATION_OFF', 'location service is disabled'))
         : Promise.resolve([device('C8:47', 'ETC-OBU-1234', -70)])
-    await mount(() => <DeviceView scan={scan} onPick={() => undefined} />)
+    await mount(() => <DeviceList scan={scan} onPick={() => undefined} />)
     await waitForText('需要打开位置信息')
     expect(text(find('.load-device__error'))).toBe(
       '安卓手机搜索蓝牙设备需要打开位置信息（GPS），请打开后重试',
@@ -52,13 +52,13 @@ describe('选择设备', () => {
   })
 
   it('says so when nothing is found, and where there is no Bluetooth at all', async () => {
-    await mount(() => <DeviceView scan={() => Promise.resolve([])} onPick={() => undefined} />)
+    await mount(() => <DeviceList scan={() => Promise.resolve([])} onPick={() => undefined} />)
     await waitForText('未找到设备')
     expect(text(find('.load-device__error'))).toBe('未找到设备，请确认OBU或读卡器已开启并靠近手机')
   })
 
   it('without Bluetooth in this build', async () => {
-    await mount(() => <DeviceView scan={null} onPick={() => undefined} />)
+    await mount(() => <DeviceList scan={null} onPick={() => undefined} />)
     expect(text(find('.load-device__error'))).toBe(NO_BLUETOOTH)
     expect(document.querySelector('.load-device__rescan')).toBeNull()
   })

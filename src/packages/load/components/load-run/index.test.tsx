@@ -3,7 +3,7 @@ import { click, find, findLater, mount, text, typeInto, waitForText } from '../.
 import { saveSession } from '../../../../services/api/session'
 import { CREDIT_CARD_REFUSED, PIN_FORMAT, PIN_LOCKED } from '../../flow'
 import { ASK_PIN, DONE, FakeFlow, IDLE, READ_CARD } from '../../testing/fake-flow'
-import { LoadPageView } from '.'
+import LoadRunView from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
 
@@ -25,7 +25,7 @@ async function confirmDialog(): Promise<string> {
 describe('圈存 page', () => {
   it('reads the card, asks 卡内余额 X 元，圈存金额 Y 元，是否圈存？, then shows the receipt', async () => {
     const flow = new FakeFlow({ begin: READ_CARD, confirm: DONE })
-    await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+    await mount(() => <LoadRunView flow={flow} onLeave={onLeave} />)
     expect(await confirmDialog()).toContain('卡内余额 123.45 元，圈存金额 200.00 元，是否圈存？')
     expect(text(find('.load-run__card'))).toBe(
       '卡片信息车牌号码浙AD35288卡号3301*****2345卡类型储值卡卡内余额¥123.45圈存金额¥200.00',
@@ -54,7 +54,7 @@ describe('圈存 page', () => {
       retryable: true,
     }
     const flow = new FakeFlow({ begin: lost, retry: DONE })
-    await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+    await mount(() => <LoadRunView flow={flow} onLeave={onLeave} />)
     await waitForText('设备连接已断开，请重新连接')
     expect(text(find('.load-progress__error'))).toBe('设备连接已断开，请重新连接重试')
     expect(document.querySelector('.load-progress__step--error')?.textContent).toContain('写卡圈存')
@@ -72,7 +72,7 @@ describe('圈存 page', () => {
       retryable: false,
     }
     const flow = new FakeFlow({ begin: refused })
-    await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+    await mount(() => <LoadRunView flow={flow} onLeave={onLeave} />)
     await waitForText('记账卡')
     expect(text(find('.load-progress__error'))).toBe(CREDIT_CARD_REFUSED)
     expect(document.querySelector('.load-progress__retry')).toBeNull()
@@ -88,7 +88,7 @@ describe('圈存 page', () => {
 
     it('shows the tries left, hands each entry over once, refuses a malformed one locally, then the receipt', async () => {
       const flow = new FakeFlow({ begin: ASK_PIN, pins: [{ ...ASK_PIN, pinTriesLeft: 3 }, DONE] })
-      await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+      await mount(() => <LoadRunView flow={flow} onLeave={onLeave} />)
       await waitForText('请输入通行卡密码，还可尝试 4 次')
       expect(text(find('.load-pin__prompt'))).toBe('请输入通行卡密码，还可尝试 4 次')
       expect((await pinInput()).type).toBe('password')
@@ -115,7 +115,7 @@ describe('圈存 page', () => {
     it('a locked card: the outlet message, 返回, no PIN dialog and no 重试', async () => {
       const locked = { ...ASK_PIN, phase: 'failed' as const, error: PIN_LOCKED, retryable: false }
       const flow = new FakeFlow({ begin: locked })
-      await mount(() => <LoadPageView flow={flow} onLeave={onLeave} />)
+      await mount(() => <LoadRunView flow={flow} onLeave={onLeave} />)
       await waitForText('网点')
       expect(text(find('.load-progress__error'))).toBe(PIN_LOCKED)
       expect(document.querySelector('.load-pin__ok')).toBeNull()

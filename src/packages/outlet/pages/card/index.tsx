@@ -10,7 +10,7 @@ import { ApiError } from '../../../../services/api/errors'
 import { FlowError, LoadFlow, type CardLink, type LoadApi, type LoadFlowState } from '../../../load/flow'
 import { bleLink } from '../../../load/links'
 import PinDialog from '../../../load/components/pin-dialog'
-import { LoadPageView } from '../../../load/pages/load'
+import LoadRunView from '../../../load/components/load-run'
 import { bleAdapter, NO_BLUETOOTH, storedDeviceProfiles, storedLoadKeys } from '../../../load/platform'
 import type { LoadFlowPort } from '../../../load/useLoadFlow'
 import { callOperator } from '../../../operator/shared/api'
@@ -59,7 +59,7 @@ function readAgain(e: unknown): boolean {
   return e instanceof ApiError && (e.code === 'NETWORK' || e.status >= 500)
 }
 
-/** The flow's state, without starting or closing it (LoadPageView does both). */
+/** The flow's state, without starting or closing it (LoadRunView does both). */
 function useFlowState(flow: LoadFlowPort): LoadFlowState {
   const [state, setState] = useState(flow.state)
   useEffect(() => {
@@ -88,7 +88,8 @@ function LoadStep({
   const state = useFlowState(flow)
   return (
     <View>
-      <LoadPageView flow={flow} onLeave={onLeave} />
+      {/* the native progress lives in the load subpackage, which a WeChat outlet page cannot use */}
+      <LoadRunView flow={flow} onLeave={onLeave} nativeProgress={false} />
       {recharge && state.phase === 'failed' ? (
         <View className="outlet-page outlet-card__write-failed">
           <Text className="error-text outlet-card__write-failed-text">{WRITE_FAILED}</Text>

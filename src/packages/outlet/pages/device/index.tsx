@@ -1,7 +1,7 @@
 import { useCallback } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Text } from '@tarojs/components'
-import { DeviceView, type Scan } from '../../../load/pages/device'
+import DeviceList, { type Scan } from '../../../load/components/device-list'
 import { scanEtcDevices } from '../../../load/links'
 import { bleAdapter } from '../../../load/platform'
 import OutletGate from '../../components/outlet-gate'
@@ -22,7 +22,7 @@ export default function OutletDevicePage() {
   if (!task) return <Text className="state-text error-text">页面参数不完整，请返回重试</Text>
   return (
     <OutletGate session={session} allowed={allowed}>
-      <DeviceView
+      <DeviceList
         scan={adapter ? scan : null}
         onPick={(d) => {
           void Taro.redirectTo({
