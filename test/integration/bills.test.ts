@@ -451,7 +451,8 @@ describe.each(adapters)('on %s', (adapter) => {
       if (!cardDoc) throw new Error('card')
       const payload = delivery(cardDoc.cardNo)
 
-      expectError(await w.call('trips.ingest', payload, await w.wechat(ZHANG)), 'FORBIDDEN')
+      // a WeChat driver has no operator session at all; a driver token is the wrong kind
+      expectError(await w.call('trips.ingest', payload, await w.wechat(ZHANG)), 'UNAUTHENTICATED')
       expectError(await w.call('trips.ingest', payload, w.http(await w.driverToken(ZHANG))), 'FORBIDDEN')
       expectError(
         await w.call('trips.ingest', payload, w.http(await w.operatorToken('recon-1', ['reconciliation']))),

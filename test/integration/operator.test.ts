@@ -196,10 +196,10 @@ describe.each(adapters)('on %s', (adapter) => {
       expect(await readAll(w.store, collections.operatorSessions)).toEqual([])
     })
 
-    test('a WeChat caller cannot log in as an operator nor reach operator actions', async () => {
-      const wechat: Caller = { platform: 'wechat', openid: 'o-operator-test' }
-      const captchaId = (await w.ok('auth.captcha', {}, wechat)).captchaId
-      const login = await w.call(
+    test('on WeChat (the outlet handset) the session serves the OPENID that logged in, and only there', async () => {
+      const phone: Caller = { platform: 'wechat', openid: 'o-outlet-handset' }
+      const captchaId = (await w.ok('auth.captcha', {}, phone)).captchaId
+      const login = await w.ok(
         'operator.login',
         {
           loginName: demoOperator.loginName,
@@ -207,12 +207,47 @@ describe.each(adapters)('on %s', (adapter) => {
           captchaId,
           captchaText: CAPTCHA,
         },
-        wechat,
+        phone,
       )
-      expectError(login, 'FORBIDDEN')
-      expectError(await w.call('operator.me', {}, wechat), 'FORBIDDEN')
-      expectError(await w.call('operator.reconciliation.list', { provider: 'wechat' }, wechat), 'FORBIDDEN')
-      expect(await readAll(w.store, collections.operatorSessions)).toEqual([])
+      expect(login.token.startsWith(operatorTokenPrefix)).toBe(true)
+      const [session] = await readAll<{ wechatCaller?: string | null }>(w.store, collections.operatorSessions)
+      // bound to the caller by a keyed hash: the OPENID itself is not stored
+      expect(session?.wechatCaller).toMatch(/^[\w-]{32,}$/)
+      expect(JSON.stringify(session)).not.toContain('o-outlet-handset')
+
+      const withToken = (caller: Caller): Caller =>
+        caller.platform === 'wechat' ? { ...caller, operatorToken: login.token } : caller
+      expect((await w.ok('operator.me', {}, withToken(phone))).operator.loginName).toBe(
+        demoOperator.loginName,
+      )
+      // the OPENID alone is not an operator
+      expectError(await w.call('operator.me', {}, phone), 'UNAUTHENTICATED')
+      // the token from another WeChat user, or over HTTP, is refused
+      expectError(
+        await w.call('operator.me', {}, withToken({ platform: 'wechat', openid: 'o-someone-else' })),
+        'SESSION_INVALID',
+      )
+      expectError(await w.call('operator.me', {}, w.http(login.token)), 'SESSION_INVALID')
+      // logging out on the phone ends it there too
+      await w.ok('operator.logout', {}, withToken(phone))
+      expectError(await w.call('operator.me', {}, withToken(phone)), 'SESSION_INVALID')
+    })
+
+    test('an HTTP session and a driver token are refused to a WeChat caller presenting them', async () => {
+      const phone: Caller = {
+        platform: 'wechat',
+        openid: 'o-outlet-handset',
+        operatorToken: await w.opToken(),
+      }
+      expectError(await w.call('operator.me', {}, phone), 'SESSION_INVALID')
+      expectError(
+        await w.call(
+          'operator.reconciliation.list',
+          { provider: 'wechat' },
+          { ...phone, operatorToken: await w.driverToken() },
+        ),
+        'FORBIDDEN',
+      )
     })
   })
 

@@ -265,10 +265,10 @@ describe.each(adapters)('outlet recharge by code on %s', (adapter) => {
       'CARD_CANNOT_RECEIVE',
     )
     expect(await readAll(w.store, collections.outletRecharges)).toHaveLength(1)
-    // a driver is not an operator
+    // a driver is not an operator: a WeChat driver has no operator session at all
     expectError(
       await w.call('outlet.recharge.status', { intentId: max.intentId }, await w.as(ZHANG)),
-      'FORBIDDEN',
+      'UNAUTHENTICATED',
     )
   })
 })

@@ -243,7 +243,8 @@ describe.each(adapters)('outlet load tools on %s', (adapter) => {
       await w.call('outlet.load.confirm', { loadId, source: 'credit', response: '01020304' }, w.west),
       'NOT_FOUND',
     )
-    // an operator without the outlet role, and a driver (WeChat or token), are refused outright
+    // an operator without the outlet role is refused outright; a WeChat driver has no operator
+    // session at all
     const recon = await w.login(demoOperator.loginName, demoOperator.password)
     expectError(
       await w.call('outlet.records.list', { plate: w.stored.plate, plateColor: w.plateColor }, recon),
@@ -251,7 +252,7 @@ describe.each(adapters)('outlet load tools on %s', (adapter) => {
     )
     expectError(
       await w.call('outlet.records.list', { plate: w.stored.plate, plateColor: w.plateColor }, w.zhang),
-      'FORBIDDEN',
+      'UNAUTHENTICATED',
     )
     // the driver's own load actions do not reach the outlet's load either
     expectError(await w.call('load.status', { loadId }, w.zhang), 'NOT_FOUND')

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { ApiResult } from '../../types'
 import { createApi, type Api } from '../../cloudfunctions/functions/api/app'
+import { fromCallFunction } from '../../cloudfunctions/functions/api/callFunctionEvent'
 import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/local/sqliteStore'
 import { createOutboxSms } from '../../cloudfunctions/adapters/local/outboxSms'
 import type { Clock } from '../../cloudfunctions/ports/clock'
@@ -51,14 +52,25 @@ export interface Backend {
 }
 
 /** A fresh embedded database with the demo data, and the router on it. */
-export async function startBackend(now = new Date('2026-11-20T02:00:00Z')): Promise<Backend> {
+export async function startBackend(
+  now = new Date('2026-11-20T02:00:00Z'),
+  /** a captcha whose text the suite knows (an operator login); otherwise random, as in production */
+  opts: { captchaText?: string } = {},
+): Promise<Backend> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etc-sim-'))
   const store = openSqliteStore(path.join(dir, 'etc.sqlite'))
   let current = now
   const clock = { now: () => current, set: (d: Date) => (current = d) }
   const secrets = { sessionKey: randomBytes(32), dataKey: randomBytes(32), lookupKey: randomBytes(32) }
   await seedDemo(store, secrets, now)
-  const api = createApi({ store, sms: createOutboxSms(store, clock), clock, secrets })
+  const captchaText = opts.captchaText
+  const api = createApi({
+    store,
+    sms: createOutboxSms(store, clock),
+    clock,
+    secrets,
+    ...(captchaText ? { captcha: { create: () => ({ text: captchaText, svg: '<svg/>' }) } } : {}),
+  })
   return {
     api,
     store,
@@ -197,11 +209,10 @@ export function bootWeapp(
         fail?: (e: unknown) => void
         complete?: () => void
       }) => {
-        // the real router, with the OPENID the platform would give this user
-        const result: ApiResult = await backend.api.handle(opts.data, {
-          platform: 'wechat',
-          openid: backend.openid,
-        })
+        // the real router, read as the api function reads the event, with the OPENID the platform
+        // would give this user
+        const { envelope, caller } = fromCallFunction(opts.data, backend.openid)
+        const result: ApiResult = await backend.api.handle(envelope, caller)
         const answer = { errMsg: 'cloud.callFunction:ok', result }
         opts.success?.(answer)
         opts.complete?.()

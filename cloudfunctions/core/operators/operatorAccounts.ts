@@ -39,6 +39,12 @@ export interface OperatorSessionDoc {
   createdAt: Instant
   expiresAt: Instant
   revokedAt: Instant | null
+  /**
+   * Opened in the WeChat mini-program: the keyed hash of the OPENID that logged in (never the
+   * OPENID), the only caller the session then serves; null or absent: an HTTP session, which no
+   * WeChat caller may use.
+   */
+  wechatCaller?: string | null
 }
 
 /** A work shift: operators log in again every day; there is no refresh. */

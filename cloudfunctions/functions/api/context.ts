@@ -15,9 +15,15 @@ import type { UserType } from '../../../types/enums'
 import type { OperatorRole } from '../../../types/actions/operator'
 import type { ErrorCode } from '../../../types/errors'
 
-/** Who is calling, as the platform (not the request body) tells us. */
+/**
+ * Who is calling, as the platform (not the request body) tells us. An operator on WeChat also
+ * presents the operator token of the session they opened from this very OPENID (callFunction has no
+ * header to carry it; see callFunctionEvent.ts): the OPENID stays who calls, the token which
+ * operator session, and one without the other is refused.
+ */
 export type Caller =
-  { platform: 'wechat'; openid: string } | { platform: 'http'; token: string | null; ip: string }
+  | { platform: 'wechat'; openid: string; operatorToken?: string | null }
+  | { platform: 'http'; token: string | null; ip: string }
 
 export type SessionRef = { kind: 'token'; sessionId: string } | { kind: 'wechat'; openid: string }
 
@@ -86,7 +92,7 @@ export interface AuthedContext extends ActionContext {
   identity: Identity
 }
 
-/** A logged-in operator (identity.ts resolveOperator): never a driver, never through an OPENID. */
+/** A logged-in operator (identity.ts resolveOperator): never a driver, never by an OPENID alone. */
 export interface OperatorIdentity {
   operatorId: string
   loginName: string

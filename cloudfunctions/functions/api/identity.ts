@@ -5,6 +5,7 @@ import {
   type OperatorSessionDoc,
 } from '../../core/operators/operatorAccounts'
 import { isOperatorToken, verifyOperatorToken } from '../../core/operators/operatorTokens'
+import { callerKey } from './actions/authLockout'
 import { verifySessionToken } from '../../core/sessionTokens'
 import type { OperatorRole } from '../../../types/actions/operator'
 import {
@@ -81,11 +82,14 @@ export async function resolveIdentity(ctx: SessionLookup): Promise<Identity> {
   }
 }
 
+const otherChannel = '该登录不能在此使用，请在本机重新登录操作员账号'
+
 const operatorOnlyDriverMessage = '操作员账号不能办理车主业务，请使用车主账号登录'
 
 /**
- * Operator actions: an operator token (never a driver's token, never a WeChat OPENID: operators
- * use the HTTP API) whose session is live, whose operator is enabled and holds `role`.
+ * Operator actions: an operator token (never a driver's token, never an OPENID alone) whose session
+ * is live, whose operator is enabled and holds `role`, presented on the channel the session was
+ * opened on: a WeChat session by the OPENID that logged in, an HTTP session over HTTP only.
  */
 export async function resolveOperator(
   ctx: ActionContext,
@@ -93,9 +97,9 @@ export async function resolveOperator(
 ): Promise<OperatorIdentity> {
   const { caller, store, clock } = ctx
   const now = clock.now()
-  if (caller.platform === 'wechat') throw new ActionError('FORBIDDEN', '操作员请在网页端登录')
-  if (!caller.token) throw new ActionError('UNAUTHENTICATED', '请先以操作员身份登录')
-  const check = await verifyOperatorToken(caller.token, ctx.secrets.sessionKey, now)
+  const token = caller.platform === 'wechat' ? (caller.operatorToken ?? null) : caller.token
+  if (!token) throw new ActionError('UNAUTHENTICATED', '请先以操作员身份登录')
+  const check = await verifyOperatorToken(token, ctx.secrets.sessionKey, now)
   if (!check.ok) {
     if (check.reason === 'notOperator') throw new ActionError('FORBIDDEN', '该功能仅限操作员使用')
     throw new ActionError(check.reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_INVALID')
@@ -105,6 +109,8 @@ export async function resolveOperator(
     check.claims.sessionId,
   )
   if (!session || session.operatorId !== check.claims.operatorId) throw new ActionError('SESSION_INVALID')
+  const boundTo = caller.platform === 'wechat' ? callerKey(ctx, caller) : null
+  if ((session.wechatCaller ?? null) !== boundTo) throw new ActionError('SESSION_INVALID', otherChannel)
   const operator = await store.get<OperatorDoc & { [key: string]: unknown }>(
     collections.operators,
     session.operatorId,

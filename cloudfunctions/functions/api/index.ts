@@ -6,6 +6,7 @@ import type { Sms } from '../../ports/sms'
 import type { ApiResult } from '../../../types/api'
 import { errorBody } from '../../../types/errors'
 import { createApi, type Api, type Caller } from './app'
+import { fromCallFunction } from './callFunctionEvent'
 import { OutboxSms } from '../../adapters/local/outboxSms'
 import { TencentSms, tencentSmsConfigFromEnv } from '../../adapters/tencentSms/tencentSms'
 import { WechatPhone, type PhoneNumberOpenApi } from '../../adapters/wechat/wechatPhone'
@@ -208,12 +209,13 @@ export async function main(event: unknown, _context: unknown): Promise<ApiResult
     if (isHttpEvent(event)) return await handleHttp(event)
     const api = getApi()
     const openid = cloud.getWXContext().OPENID
-    // Only action and payload count: callFunction also injects userInfo, which is not trusted.
+    if (openid) {
+      const { envelope, caller } = fromCallFunction(event, openid)
+      return await api.handle(envelope, caller)
+    }
     const { action, payload } = (event ?? {}) as { action?: unknown; payload?: unknown }
-    const caller: Caller = openid
-      ? { platform: 'wechat', openid }
-      : { platform: 'http', token: null, ip: 'internal' }
-    return await api.handle({ action, payload }, caller)
+    const internal: Caller = { platform: 'http', token: null, ip: 'internal' }
+    return await api.handle({ action, payload }, internal)
   } catch (error) {
     console.error('[api] entry failure', error instanceof ConfigurationError ? error.message : error)
     const result = failure('INTERNAL')

@@ -6,7 +6,10 @@ import { ApiError } from './errors'
  * The one place that knows the platform. Sends an envelope, answers the raw response body
  * (an ApiResult, checked by the client) or throws the network ApiError.
  */
-export type Transport = (envelope: ApiEnvelope, token: string | null) => Promise<unknown>
+export type Transport = (envelope: ApiEnvelope, token: string | null, kind: TokenKind) => Promise<unknown>
+
+/** Whose token a call carries: the driver's session or the operator's (packages/operator). */
+export type TokenKind = 'driver' | 'operator'
 
 let cloudReady = false
 
@@ -16,10 +19,16 @@ function initCloud(): void {
   cloudReady = true
 }
 
-const weapp: Transport = async (envelope) => {
+/**
+ * WeChat: the platform tells the function who calls (OPENID), so a driver's call carries no token;
+ * an operator's carries the operator token of the session opened from this OPENID, in the data
+ * (callFunction has no header).
+ */
+const weapp: Transport = async (envelope, token, kind) => {
   initCloud()
+  const data = kind === 'operator' && token ? { ...envelope, operatorToken: token } : { ...envelope }
   try {
-    const res = await Taro.cloud.callFunction({ name: 'api', data: { ...envelope } })
+    const res = await Taro.cloud.callFunction({ name: 'api', data })
     return res.result
   } catch {
     throw ApiError.network()
@@ -58,8 +67,12 @@ function choose(): Transport {
 
 const transport = choose()
 
-export function send(envelope: ApiEnvelope, token: string | null): Promise<unknown> {
-  return transport(envelope, token)
+export function send(
+  envelope: ApiEnvelope,
+  token: string | null,
+  kind: TokenKind = 'driver',
+): Promise<unknown> {
+  return transport(envelope, token, kind)
 }
 
 /** Called once at launch: WeChat's cloud needs init before the first call. */

@@ -7,8 +7,8 @@ import { clearOperatorSession, readOperatorSession, saveOperatorSession } from '
 
 /**
  * The operator pages' API client: the same transport as the driver's (services/api), but the
- * bearer token is the operator session's, never the driver's. Operators reach the api function
- * over HTTP (H5): on WeChat, callFunction carries the OPENID instead and the server refuses.
+ * bearer token is the operator session's, never the driver's. On WeChat it travels beside the
+ * OPENID, and the server serves it only to the OPENID that logged in.
  */
 
 /** Actions sent without any token: the captcha and the login itself. */
@@ -46,7 +46,7 @@ export async function callOperator<A extends ActionName>(
 ): Promise<ActionResponse<A>> {
   const visitor = visitorActions.has(action)
   const token = visitor ? null : (readOperatorSession()?.token ?? null)
-  const result = asResult<A>(await send({ action, payload }, token))
+  const result = asResult<A>(await send({ action, payload }, token, 'operator'))
   if (result.ok) {
     if (action === 'operator.login') {
       const login = result.data as ActionResponse<'operator.login'>
