@@ -5,7 +5,8 @@
  * function reads it. The device and card pages run the load subpackage's scan list and load view
  * from another subpackage: they must take them from modules the WeChat build keeps whole (a page
  * module keeps only its default export there) and draw the progress without the load subpackage's
- * native component. With Bluetooth off both pages say so.
+ * native component. Bluetooth goes through WeChat's privacy check, answered by the page's popup; with
+ * Bluetooth off both pages say so.
  */
 import { collections } from '../../cloudfunctions/core/documents'
 import { demoOutletOperator } from '../../tools/demo/seedOperators'
@@ -15,16 +16,42 @@ const CAPTCHA = 'Q7mK'
 let backend: Backend
 let world: WeappWorld
 const opened: string[] = []
+type PrivacyAnswer = { event: string; buttonId?: string }
+let privacy: ((resolve: (answer: PrivacyAnswer) => void) => void) | null = null
+let agreed = false
 
 beforeAll(async () => {
   // the page picks its default days from the phone's clock: the server's is the same one here
   backend = await startBackend(new Date(), { captchaText: CAPTCHA })
   world = bootWeapp(backend, {
-    // the phone's Bluetooth is off: WeChat answers 10001 through the callbacks
+    // with __usePrivacyCheck__, Bluetooth is a privacy API: WeChat asks the app's listener first
+    onNeedPrivacyAuthorization: (listener: typeof privacy) => {
+      privacy = listener
+    },
+    // the phone's Bluetooth is off: once the privacy guide is agreed, WeChat answers 10001
     openBluetoothAdapter: (opts: { fail?: (e: unknown) => void; complete?: () => void }) => {
       opened.push('openBluetoothAdapter')
-      opts.fail?.({ errCode: 10001, errMsg: 'openBluetoothAdapter:fail not available' })
-      opts.complete?.()
+      const answer = (error: unknown) => {
+        opts.fail?.(error)
+        opts.complete?.()
+      }
+      const off = () => answer({ errCode: 10001, errMsg: 'openBluetoothAdapter:fail not available' })
+      if (agreed) return off()
+      if (!privacy)
+        return answer({
+          errno: 104,
+          errMsg: 'openBluetoothAdapter:fail privacy permission is not authorized',
+        })
+      privacy(({ event }) => {
+        if (event === 'exposureAuthorization') return
+        if (event !== 'agree')
+          return answer({
+            errno: 104,
+            errMsg: 'openBluetoothAdapter:fail privacy permission is not authorized',
+          })
+        agreed = true
+        off()
+      })
     },
     closeBluetoothAdapter: (opts: { success?: (r: unknown) => void; complete?: () => void }) => {
       opts.success?.({ errMsg: 'closeBluetoothAdapter:ok' })
@@ -87,9 +114,16 @@ test('WeChat build: the outlet operator logs in on the handset and searches 充�
   expect(world.navigations.filter((n) => n.url.includes('operator/pages/login'))).toEqual([])
 })
 
-test('WeChat build: the outlet 选择设备 draws the load subpackage’s scan list and says Bluetooth is off', async () => {
+test('WeChat build: the outlet 选择设备 asks for the privacy guide, draws the load subpackage’s scan list and says Bluetooth is off', async () => {
   opened.length = 0
   const page = await world.openPage('packages/outlet/pages/device/index', { task: 'read' })
+  // the scan's first Bluetooth call waits for the user's answer in the page's own popup
+  await until(() => (page.dom.textContent ?? '').includes('用户隐私保护提示'), 'the privacy popup')
+  expect(agreed).toBe(false)
+  const agree = page.querySelector('.privacy-popup__agree')
+  if (!agree) throw new Error('no 同意 in the privacy popup')
+  agree.dispatchEvent('agreeprivacyauthorization')
+  await world.settle()
   await until(() => opened.length > 0 && (page.dom.textContent ?? '').includes('蓝牙不可用'), 'the scan')
   const shown = page.dom.textContent ?? ''
   expect(shown).toContain('附近的ETC设备')

@@ -20,11 +20,14 @@ let listening = false
 function listen(): void {
   if (listening || typeof Taro.onNeedPrivacyAuthorization !== 'function') return
   listening = true
-  Taro.onNeedPrivacyAuthorization((resolve) => {
+  // Taro's wrapper answers a rejected promise where the base library lacks the API (and in H5):
+  // then there is nothing to listen to
+  const registered: unknown = Taro.onNeedPrivacyAuthorization((resolve) => {
     const show = popups[popups.length - 1]
     if (show) show(resolve)
     else resolve({ event: 'disagree' })
   })
+  if (registered instanceof Promise) registered.catch(() => undefined)
 }
 
 const AGREE_BUTTON_ID = 'privacy-agree'

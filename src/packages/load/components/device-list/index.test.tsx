@@ -1,9 +1,11 @@
+import Taro from '@tarojs/taro'
+import { waitFor } from '@testing-library/dom'
 import { CardLinkError } from '../../../../ble/errors'
 import type { ScannedDevice } from '../../../../ble/transport/adapter'
 import { click, find, mount, text, waitForText } from '../../../../testing/render'
 import { saveSession } from '../../../../services/api/session'
 import { NO_BLUETOOTH } from '../../platform'
-import DeviceList, { type Scan } from '.'
+import DeviceList, { PRIVACY_REFUSED, type Scan } from '.'
 
 jest.mock('../../../../services/api/transport', () => ({ send: jest.fn(), initTransport: jest.fn() }))
 
@@ -61,5 +63,41 @@ describe('选择设备', () => {
     await mount(() => <DeviceList scan={null} onPick={() => undefined} />)
     expect(text(find('.load-device__error'))).toBe(NO_BLUETOOTH)
     expect(document.querySelector('.load-device__rescan')).toBeNull()
+  })
+})
+
+describe('选择设备 on Alipay: our privacy notice comes before the first Bluetooth call', () => {
+  const env = process.env.TARO_ENV
+  afterEach(() => {
+    process.env.TARO_ENV = env
+    jest.restoreAllMocks()
+  })
+
+  it('查看政策 scans nothing and says why; 同意 on 重新搜索 scans, and is not asked again', async () => {
+    process.env.TARO_ENV = 'alipay'
+    const answers = [false, true]
+    const asked: string[] = []
+    jest.spyOn(Taro, 'showModal').mockImplementation((options) => {
+      asked.push(String(options?.content))
+      const confirm = answers.shift() ?? false
+      return Promise.resolve({ confirm, cancel: !confirm, errMsg: 'showModal:ok' })
+    })
+    jest.spyOn(Taro, 'navigateTo').mockImplementation(() => Promise.resolve({ errMsg: 'navigateTo:ok' }))
+    let scans = 0
+    const scan: Scan = () => {
+      scans++
+      return Promise.resolve([device('C8:47', 'ETC-OBU-1234', -55)])
+    }
+    await mount(() => <DeviceList scan={scan} onPick={() => undefined} />)
+    await waitForText(PRIVACY_REFUSED)
+    expect(scans).toBe(0)
+    expect(asked[0]).toContain('使用蓝牙连接ETC车载单元或读卡器完成圈存')
+
+    click(find('.load-device__rescan'))
+    await waitForText('ETC-OBU-1234')
+    expect(scans).toBe(1)
+    click(find('.load-device__rescan'))
+    await waitFor(() => expect(scans).toBe(2))
+    expect(asked).toHaveLength(2)
   })
 })

@@ -4,10 +4,13 @@ import { Button } from '@nutui/nutui-react-taro'
 import type { ScannedDevice } from '../../../../ble/transport/adapter'
 import { CardLinkError } from '../../../../ble/errors'
 import NavBar from '../../../../components/nav-bar'
+import PrivacyPopup, { confirmPrivacyPolicy } from '../../../../components/privacy-popup'
 import { NO_BLUETOOTH } from '../../platform'
 import '../../common.scss'
 
 export type Scan = () => Promise<ScannedDevice[]>
+
+export const PRIVACY_REFUSED = '同意隐私政策后才能使用蓝牙连接设备，请点击重新搜索'
 
 /** Signal strength in words: the nearest device is usually the car's own. */
 export function signalLabel(rssi: number): string {
@@ -35,6 +38,11 @@ export default function DeviceList({
     setScanning(true)
     setError(null)
     try {
+      // Alipay: our notice before the platform's own popup; WeChat asks through <PrivacyPopup />
+      if (!(await confirmPrivacyPolicy('bluetooth'))) {
+        setError(PRIVACY_REFUSED)
+        return
+      }
       const found = await scan()
       setDevices(found)
       if (found.length === 0) setError(new CardLinkError('BLE_NO_DEVICE').message)
@@ -72,6 +80,8 @@ export default function DeviceList({
           </Button>
         </View>
       ) : null}
+      {/* Bluetooth is a privacy API on WeChat: the platform asks through the page on top */}
+      <PrivacyPopup />
     </View>
   )
 }

@@ -4,6 +4,7 @@ import { formatYuan } from '../../../../../types/money'
 import { formatShanghaiTime } from '../../../../components/date-time'
 import MoneyText from '../../../../components/money-text'
 import NavBar from '../../../../components/nav-bar'
+import PrivacyPopup from '../../../../components/privacy-popup'
 import InfoList from '../../../etc/components/info-list'
 import LoadProgress from '../load-progress'
 import PinDialog from '../pin-dialog'
@@ -100,6 +101,8 @@ export default function LoadRunView({
         onSubmit={(pin) => void flow.submitPin(pin)}
         onCancel={onLeave}
       />
+      {/* the link (Bluetooth or NFC) opens here too: a privacy request goes to this page */}
+      <PrivacyPopup />
     </View>
   )
 }

@@ -6,6 +6,7 @@ import type { OutletRechargeStatus } from '../../../../../types/actions/outlet'
 import { CardLinkError } from '../../../../ble/errors'
 import { newBatchKey } from '../../../../components/fleet-batch/useFleetBatch'
 import NavBar from '../../../../components/nav-bar'
+import PrivacyPopup from '../../../../components/privacy-popup'
 import { ApiError } from '../../../../services/api/errors'
 import { FlowError, LoadFlow, type CardLink, type LoadApi, type LoadFlowState } from '../../../load/flow'
 import { bleLink } from '../../../load/links'
@@ -248,6 +249,7 @@ export function OutletCardView({
           </View>
         </View>
       ) : null}
+      <PrivacyPopup />
       <PinDialog
         visible={step.kind === 'pin'}
         triesLeft={step.kind === 'pin' ? step.triesLeft : null}

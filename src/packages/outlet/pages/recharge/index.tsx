@@ -8,6 +8,7 @@ import { formatYuan } from '../../../../../types/money'
 import { formatShanghaiTime } from '../../../../components/date-time'
 import MoneyText from '../../../../components/money-text'
 import NavBar from '../../../../components/nav-bar'
+import PrivacyPopup from '../../../../components/privacy-popup'
 import PlateTag, { plateColorClass } from '../../../../components/plate-tag'
 import { ApiError } from '../../../../services/api/errors'
 import InfoList from '../../../etc/components/info-list'
@@ -218,6 +219,8 @@ export function RechargeView({ deviceId, pollMs = POLL_MS }: { deviceId: string;
   return (
     <View className="outlet-recharge outlet-page">
       <NavBar title="用户卡充值" />
+      {/* the card is read over Bluetooth, a privacy API on WeChat */}
+      <PrivacyPopup />
       <OutletGate session={session} allowed={allowed}>
         <InfoList
           className="outlet-recharge__card"
