@@ -1,4 +1,5 @@
 // Card operations over any CardChannel (BLE frames or NFC), grouped so BLE needs few messages.
+import { bytesToHex, hexToBytes } from '../bytes'
 import { CardLinkError } from '../errors'
 import type { CardChannel } from './channel'
 import { Apdu } from './commands'
@@ -10,6 +11,7 @@ import {
   parseInitForLoad,
   parseRecord,
   parseTransactionProof,
+  pinTriesLeft,
   statusWord,
   type CardRecord,
   type InitForLoadResponse,
@@ -106,4 +108,44 @@ export async function readRecords(channel: CardChannel, count: number): Promise<
     records.push(parseRecord(expectOk(r, 'read record')))
   }
   return records
+}
+
+/** INITIALIZE FOR LOAD (`initApdu`, hex) alone: its reply (hex), or null when the card wants its PIN first (6982). */
+export async function initializeUnlessPin(channel: CardChannel, initApdu: string): Promise<string | null> {
+  const reply = await one(channel, hexToBytes(initApdu))
+  try {
+    expectOk(reply, 'initialize for load')
+  } catch (e) {
+    if (e instanceof CardLinkError && e.code === 'CARD_SECURITY') return null
+    throw e
+  }
+  return bytesToHex(reply)
+}
+
+export type PinnedInit =
+  { kind: 'ok'; reply: string } | { kind: 'wrong'; triesLeft: number } | { kind: 'locked' }
+
+/**
+ * VERIFY PIN then INITIALIZE FOR LOAD in one message: one try of `pin`, never repeated here (the
+ * card counts every wrong one). The init's reply (hex), the tries left after a wrong PIN (63Cx),
+ * or the card is locked (6983, or no try left).
+ */
+export async function initializeWithPin(
+  channel: CardChannel,
+  pin: string,
+  initApdu: string,
+): Promise<PinnedInit> {
+  const [verified, init] = await channel.transceive([Apdu.verifyPin(pin), hexToBytes(initApdu)])
+  if (!verified) throw new CardLinkError('CARD_RESPONSE', 'verify PIN')
+  try {
+    expectOk(verified, 'verify PIN')
+  } catch (e) {
+    const left = pinTriesLeft(e)
+    if (left === 0 || (e instanceof CardLinkError && e.code === 'CARD_PIN_LOCKED')) return { kind: 'locked' }
+    if (left === null) throw e
+    return { kind: 'wrong', triesLeft: left }
+  }
+  if (!init) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
+  expectOk(init, 'initialize for load')
+  return { kind: 'ok', reply: bytesToHex(init) }
 }

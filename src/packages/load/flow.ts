@@ -10,9 +10,15 @@ import type { LoadView } from '../../../types/actions/load'
 import { formatYuan, type Fen } from '../../../types/money'
 import { ApiError } from '../../services/api/errors'
 import type { CardChannel } from '../../ble/apdu/channel'
-import { expectOk, pinTriesLeft } from '../../ble/apdu/responses'
-import { getBalance, readCard, selectEtc, type CardReading } from '../../ble/apdu/session'
-import { Apdu } from '../../ble/apdu/commands'
+import { expectOk } from '../../ble/apdu/responses'
+import {
+  getBalance,
+  initializeUnlessPin,
+  initializeWithPin,
+  readCard,
+  selectEtc,
+  type CardReading,
+} from '../../ble/apdu/session'
 import { hexToBytes, bytesToHex } from '../../ble/bytes'
 import { CardLinkError } from '../../ble/errors'
 
@@ -563,12 +569,9 @@ export class LoadFlow {
    */
   private async initialize(channel: CardChannel, initApdu: string): Promise<string | null> {
     if (!this.pinRequired) {
-      try {
-        return await this.send(channel, initApdu, 'initialize for load')
-      } catch (e) {
-        if (!(e instanceof CardLinkError && e.code === 'CARD_SECURITY')) throw e
-        this.pinRequired = true
-      }
+      const reply = await initializeUnlessPin(channel, initApdu)
+      if (reply !== null) return reply
+      this.pinRequired = true
     }
     const pin = this.acceptedPin ?? this.enteredPin ?? (this.defaultPinTried ? null : DEFAULT_PIN)
     this.enteredPin = null
@@ -577,24 +580,16 @@ export class LoadFlow {
       this.set({ phase: 'pin' })
       return null
     }
-    const [verified, init] = await channel.transceive([Apdu.verifyPin(pin), hexToBytes(initApdu)])
-    if (!verified) throw new CardLinkError('CARD_RESPONSE', 'verify PIN')
-    try {
-      expectOk(verified, 'verify PIN')
-    } catch (e) {
+    const init = await initializeWithPin(channel, pin, initApdu)
+    if (init.kind !== 'ok') {
       this.acceptedPin = null
-      const left = pinTriesLeft(e)
-      const locked = left === 0 || (e instanceof CardLinkError && e.code === 'CARD_PIN_LOCKED')
-      if (locked) throw new FlowError(PIN_LOCKED, false)
-      if (left === null) throw e
-      this.set({ phase: 'pin', pinTriesLeft: left })
+      if (init.kind === 'locked') throw new FlowError(PIN_LOCKED, false)
+      this.set({ phase: 'pin', pinTriesLeft: init.triesLeft })
       return null
     }
     this.acceptedPin = pin
     this.set({ pinTriesLeft: null })
-    if (!init) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
-    expectOk(init, 'initialize for load')
-    return bytesToHex(init)
+    return init.reply
   }
 
   private async send(channel: CardChannel, apdu: string, what: string): Promise<string> {

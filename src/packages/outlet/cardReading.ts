@@ -5,11 +5,7 @@
  * reply from the phone itself settles anything. Taro-free: tests drive it against tools/virtual-card.
  */
 import type { CardChannel } from '../../ble/apdu/channel'
-import { Apdu } from '../../ble/apdu/commands'
-import { expectOk, pinTriesLeft } from '../../ble/apdu/responses'
-import { selectEtc } from '../../ble/apdu/session'
-import { bytesToHex, hexToBytes } from '../../ble/bytes'
-import { CardLinkError } from '../../ble/errors'
+import { initializeUnlessPin, initializeWithPin, selectEtc } from '../../ble/apdu/session'
 import { DEFAULT_PIN, FlowError } from '../load/flow'
 
 /** At the outlet the operator can unlock the card; the driver's wording sends them to an outlet. */
@@ -41,29 +37,12 @@ export async function readForReset(
   choice: PinChoice = { tryDefault: true },
 ): Promise<ResetReading> {
   await selectEtc(channel)
-  const [reply] = await channel.transceive([hexToBytes(readApdu)])
-  if (!reply) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
-  try {
-    expectOk(reply, 'initialize for load')
-    return { kind: 'read', response: bytesToHex(reply), pin: null }
-  } catch (e) {
-    if (!(e instanceof CardLinkError && e.code === 'CARD_SECURITY')) throw e
-  }
+  const reply = await initializeUnlessPin(channel, readApdu)
+  if (reply !== null) return { kind: 'read', response: reply, pin: null }
   const pin = choice.pin ?? (choice.tryDefault ? DEFAULT_PIN : null)
   if (pin === null) return { kind: 'pin', triesLeft: null }
-  const [verified, init] = await channel.transceive([Apdu.verifyPin(pin), hexToBytes(readApdu)])
-  if (!verified) throw new CardLinkError('CARD_RESPONSE', 'verify PIN')
-  try {
-    expectOk(verified, 'verify PIN')
-  } catch (e) {
-    const left = pinTriesLeft(e)
-    if (left === 0 || (e instanceof CardLinkError && e.code === 'CARD_PIN_LOCKED')) {
-      throw new FlowError(READING_PIN_LOCKED, false)
-    }
-    if (left === null) throw e
-    return { kind: 'pin', triesLeft: left }
-  }
-  if (!init) throw new CardLinkError('CARD_RESPONSE', 'initialize for load')
-  expectOk(init, 'initialize for load')
-  return { kind: 'read', response: bytesToHex(init), pin }
+  const init = await initializeWithPin(channel, pin, readApdu)
+  if (init.kind === 'locked') throw new FlowError(READING_PIN_LOCKED, false)
+  if (init.kind === 'wrong') return { kind: 'pin', triesLeft: init.triesLeft }
+  return { kind: 'read', response: init.reply, pin }
 }
