@@ -32,8 +32,9 @@ function box(options: { failConnects?: number; pin?: string } = {}) {
   let triesLeft = 3
   const answer = (apdu: string, verified: boolean): string => {
     if (apdu.startsWith('00200000')) {
-      if (apdu === bytesToHex(Apdu.verifyPin(options.pin ?? ''))) return ((triesLeft = 3), '9000')
-      return `63C${--triesLeft}`
+      if (apdu !== bytesToHex(Apdu.verifyPin(options.pin ?? ''))) return `63C${--triesLeft}`
+      triesLeft = 3
+      return '9000'
     }
     if (apdu !== detail.readApdu) return '9000'
     return options.pin && !verified ? '6982' : INIT_REPLY
